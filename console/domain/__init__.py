@@ -1,0 +1,1 @@
+"""Pure-Python core: entities, rules and validation. No Qt, no SQL."""

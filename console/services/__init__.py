@@ -1,0 +1,1 @@
+"""Use cases: intake, caller history, cases, drafts, workstation setup. No Qt."""

@@ -1,0 +1,70 @@
+"""Open the console's own database and reference data: the composition of the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from console.domain.errors import ReferenceProblem
+from console.domain.reference import ReferenceData
+from console.services.cases import CaseService
+from console.services.context import Clock, Units, utc_now
+from console.services.drafts import DraftService
+from console.services.history import HistoryService
+from console.services.intake import IntakeService
+from console.services.setup import SetupService
+from console.store.db import migrate, session_factory, sqlite_engine
+from console.store.reference_files import load_reference
+from console.store.uow import UnitOfWork
+
+DATABASE_FILE = "console.sqlite3"
+
+
+@dataclass
+class LocalConsole:
+    """Every use case of one workstation, on its local database."""
+
+    reference: ReferenceData
+    reference_problem: ReferenceProblem | None
+    setup: SetupService
+    intake: IntakeService
+    history: HistoryService
+    cases: CaseService
+    drafts: DraftService
+    _engines: tuple[Engine, Engine]
+
+    def close(self) -> None:
+        writer, reader = self._engines
+        reader.dispose()
+        raw = writer.raw_connection()
+        try:
+            # Outside any transaction, so the checkpoint can fold the whole WAL back in.
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+        finally:
+            raw.close()
+        writer.dispose()
+
+
+def open_local(data_dir: Path, shipped_reference: Path, clock: Clock = utc_now) -> LocalConsole:
+    """Create or upgrade the database in `data_dir` and load the reference data."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / DATABASE_FILE
+    writer = sqlite_engine(path)
+    migrate(writer)
+    reader = sqlite_engine(path, writer=False)
+    write_sessions, read_sessions = session_factory(writer), session_factory(reader)
+    units = Units(lambda: UnitOfWork(write_sessions), lambda: UnitOfWork(read_sessions))
+    loaded = load_reference(shipped_reference, data_dir)
+    return LocalConsole(
+        reference=loaded.data,
+        reference_problem=loaded.problem,
+        setup=SetupService(units),
+        intake=IntakeService(units, loaded.data, clock),
+        history=HistoryService(units, clock),
+        cases=CaseService(units, clock),
+        drafts=DraftService(units, clock),
+        _engines=(writer, reader),
+    )
+

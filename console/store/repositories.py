@@ -1,0 +1,273 @@
+"""Repositories: SQL in, frozen domain objects out. They never commit; the unit of work does."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, case, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from console.domain.cases import CaseDetail, CaseEvent, CaseNote, CaseSummary
+from console.domain.enums import AppealType, EventKind, Handling, Status, Urgency
+from console.domain.errors import NotFound
+from console.store.schema import (
+    OPEN_STATUSES,
+    Case,
+    CaseAssistingAgency,
+    CaseEventRow,
+    CaseNoteRow,
+    DailyCounter,
+    DraftRow,
+    MetaRow,
+    OutboxRow,
+)
+
+_SUMMARY_COLUMNS = (
+    Case.id,
+    Case.case_no,
+    Case.created_at,
+    Case.status,
+    Case.appeal_type,
+    Case.category_path,
+    Case.lead_agency_name,
+    Case.deadline_at,
+    Case.description,
+)
+_OPEN_FIRST = case((Case.status.in_(OPEN_STATUSES), 0), else_=1)
+
+
+def _upsert(session: Session, table: type[Any]) -> Any:
+    """INSERT … ON CONFLICT for whichever of the two databases the session is on."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def _summary(row: Row[Any]) -> CaseSummary:
+    return CaseSummary(
+        id=row.id,
+        case_no=row.case_no,
+        created_at=row.created_at,
+        status=Status(row.status),
+        appeal_type=AppealType(row.appeal_type),
+        category_path=row.category_path,
+        lead_agency_name=row.lead_agency_name,
+        deadline_at=row.deadline_at,
+        description=row.description,
+    )
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    id: str
+    case_id: str
+    at: datetime
+    kind: EventKind
+    actor: str
+    seat_code: str
+    detail: str = ""
+
+
+class CaseRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, values: dict[str, Any], assisting: Sequence[tuple[str, str]]) -> None:
+        self._session.execute(insert(Case), [values])
+        if assisting:
+            self._session.execute(
+                insert(CaseAssistingAgency),
+                [
+                    {"case_id": values["id"], "agency_code": code, "agency_name": name}
+                    for code, name in assisting
+                ],
+            )
+
+    def add_event(self, event: NewEvent) -> None:
+        self._session.execute(
+            insert(CaseEventRow),
+            [
+                {
+                    "id": event.id,
+                    "case_id": event.case_id,
+                    "at": event.at,
+                    "kind": event.kind.value,
+                    "actor": event.actor,
+                    "seat_code": event.seat_code,
+                    "detail": event.detail,
+                }
+            ],
+        )
+
+    def add_note(self, note: CaseNote, case_id: str, seat_code: str) -> None:
+        self._session.execute(
+            insert(CaseNoteRow),
+            [
+                {
+                    "id": note.id,
+                    "case_id": case_id,
+                    "at": note.at,
+                    "author": note.author,
+                    "seat_code": seat_code,
+                    "text": note.text,
+                }
+            ],
+        )
+        self._session.execute(
+            update(Case)
+            .where(Case.id == case_id)
+            .values(updated_at=note.at, version=Case.version + 1)
+        )
+
+    def exists(self, case_id: str) -> bool:
+        return self._session.execute(select(Case.id).where(Case.id == case_id)).first() is not None
+
+    def by_caller(self, phone_e164: str, offset: int, limit: int) -> list[CaseSummary]:
+        """The caller's cases, open ones first, newest first; one page."""
+        query = (
+            select(*_SUMMARY_COLUMNS)
+            .where(Case.caller_phone == phone_e164)
+            .order_by(_OPEN_FIRST, Case.created_at.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return [_summary(row) for row in self._session.execute(query)]
+
+    def called_since(self, phone_e164: str, since: datetime) -> bool:
+        query = select(Case.id).where(Case.caller_phone == phone_e164, Case.created_at >= since)
+        return self._session.execute(query.limit(1)).first() is not None
+
+    def of_seat(self, seat_code: str, since: datetime, offset: int, limit: int) -> list[CaseSummary]:
+        """The seat's cases created since `since` and its open ones, open first, newest first."""
+        query = (
+            select(*_SUMMARY_COLUMNS)
+            .where(
+                Case.seat_code == seat_code,
+                or_(Case.created_at >= since, Case.status.in_(OPEN_STATUSES)),
+            )
+            .order_by(_OPEN_FIRST, Case.created_at.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return [_summary(row) for row in self._session.execute(query)]
+
+    def communities(self, street_code: str, limit: int = 200) -> list[str]:
+        query = (
+            select(Case.community)
+            .where(Case.street_code == street_code, Case.community != "")
+            .group_by(Case.community)
+            .order_by(func.count().desc())
+            .limit(limit)
+        )
+        return list(self._session.execute(query).scalars())
+
+    def detail(self, case_id: str) -> CaseDetail:
+        row = self._session.execute(select(Case).where(Case.id == case_id)).scalar_one_or_none()
+        if row is None:
+            raise NotFound(case_id)
+        events = self._session.execute(
+            select(CaseEventRow).where(CaseEventRow.case_id == case_id).order_by(CaseEventRow.at)
+        ).scalars()
+        notes = self._session.execute(
+            select(CaseNoteRow).where(CaseNoteRow.case_id == case_id).order_by(CaseNoteRow.at)
+        ).scalars()
+        assisting = self._session.execute(
+            select(CaseAssistingAgency.agency_name).where(CaseAssistingAgency.case_id == case_id)
+        ).scalars()
+        return CaseDetail(
+            summary=_summary(row),
+            caller_phone=row.caller_phone,
+            caller_name=row.caller_name,
+            callback_phone=row.callback_phone,
+            confidential=row.confidential,
+            anonymous=row.anonymous,
+            urgency=Urgency(row.urgency),
+            handling=Handling(row.handling),
+            answer_text=row.answer_text,
+            district_name=row.district_name,
+            street_name=row.street_name,
+            community=row.community,
+            address=row.address,
+            lead_agency_code=row.lead_agency_code,
+            assisting_agency_names=tuple(assisting),
+            routing_reason=row.routing_reason,
+            deadline_reason=row.deadline_reason,
+            operator=row.operator,
+            seat_code=row.seat_code,
+            events=tuple(
+                CaseEvent(e.at, EventKind(e.kind), e.actor, e.seat_code, e.detail) for e in events
+            ),
+            notes=tuple(CaseNote(n.id, n.at, n.author, n.text) for n in notes),
+        )
+
+
+class CounterRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def next(self, day: str) -> int:
+        """The next number of the day; the increment commits with the case that uses it."""
+        upsert = _upsert(self._session, DailyCounter).values(day=day, last_seq=1)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[DailyCounter.day], set_={"last_seq": DailyCounter.last_seq + 1}
+        ).returning(DailyCounter.last_seq)
+        return int(self._session.execute(upsert).scalar_one())
+
+
+class OutboxRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def append(self, name: str, args: dict[str, Any], at: datetime) -> int:
+        result = self._session.execute(
+            insert(OutboxRow).returning(OutboxRow.mid),
+            [{"name": name, "args": json.dumps(args, ensure_ascii=False), "created_at": at}],
+        )
+        return int(result.scalar_one())
+
+    def pending(self) -> list[tuple[int, str, dict[str, Any]]]:
+        rows = self._session.execute(
+            select(OutboxRow.mid, OutboxRow.name, OutboxRow.args)
+            .where(OutboxRow.state == "pending")
+            .order_by(OutboxRow.mid)
+        )
+        return [(mid, name, json.loads(args)) for mid, name, args in rows]
+
+
+class MetaRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, key: str) -> str | None:
+        row = self._session.get(MetaRow, key)
+        return row.value if row else None
+
+    def set(self, key: str, value: str) -> None:
+        upsert = _upsert(self._session, MetaRow).values(key=key, value=value)
+        self._session.execute(
+            upsert.on_conflict_do_update(index_elements=[MetaRow.key], set_={"value": value})
+        )
+
+
+class DraftRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def save(self, slot: str, payload: str, at: datetime) -> None:
+        upsert = _upsert(self._session, DraftRow).values(slot=slot, payload=payload, updated_at=at)
+        self._session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[DraftRow.slot], set_={"payload": payload, "updated_at": at}
+            )
+        )
+
+    def load(self, slot: str) -> tuple[str, datetime] | None:
+        row = self._session.get(DraftRow, slot)
+        return (row.payload, row.updated_at) if row else None
+
+    def clear(self, slot: str) -> None:
+        self._session.execute(delete(DraftRow).where(DraftRow.slot == slot))

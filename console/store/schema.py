@@ -1,0 +1,176 @@
+"""The tables. One schema for the console's local SQLite and the central PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from console.domain.enums import Status
+
+OPEN_STATUSES = tuple(s.value for s in Status if s.is_open and s is not Status.DRAFT)
+_OPEN_SQL = "status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stored as naive UTC, returned as aware UTC, so both databases sort it the same way."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+utc = Annotated[datetime, mapped_column(UTCDateTime())]
+uuid_pk = Annotated[str, mapped_column(String(36), primary_key=True)]
+short = Annotated[str, mapped_column(String(64), default="", server_default="")]
+flag = Annotated[bool, mapped_column(Boolean, default=False, server_default=text("false"))]
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: dict[Any, Any] = {}
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[uuid_pk]
+    case_no: Mapped[str] = mapped_column(String(16), unique=True)
+    client_id: Mapped[str] = mapped_column(String(36))
+    seat_code: Mapped[str] = mapped_column(String(3))
+    operator: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[utc]
+    updated_at: Mapped[utc]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16))
+    appeal_type: Mapped[str] = mapped_column(String(16))
+    urgency: Mapped[str] = mapped_column(String(16))
+    handling: Mapped[str] = mapped_column(String(16))
+    category_code: Mapped[str] = mapped_column(String(6))
+    category_path: Mapped[str] = mapped_column(String(200))
+    district_code: Mapped[short]
+    district_name: Mapped[short]
+    street_code: Mapped[short]
+    street_name: Mapped[short]
+    community: Mapped[short]
+    address: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text)
+    answer_text: Mapped[str] = mapped_column(Text, default="")
+    caller_phone: Mapped[str] = mapped_column(String(20))
+    caller_name: Mapped[short]
+    callback_phone: Mapped[str] = mapped_column(String(20), default="")
+    confidential: Mapped[flag]
+    anonymous: Mapped[flag]
+    lead_agency_code: Mapped[short]
+    lead_agency_name: Mapped[str] = mapped_column(String(100), default="")
+    routing_reason: Mapped[str] = mapped_column(String(300), default="")
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    deadline_reason: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (
+        Index("ix_cases_caller_phone_created_at", "caller_phone", "created_at"),
+        Index("ix_cases_seat_code_created_at", "seat_code", "created_at"),
+        Index(
+            "ix_cases_open_by_seat",
+            "seat_code",
+            "created_at",
+            sqlite_where=text(_OPEN_SQL),
+            postgresql_where=text(_OPEN_SQL),
+        ),
+    )
+
+
+class CaseAssistingAgency(Base):
+    __tablename__ = "case_assisting_agencies"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    agency_name: Mapped[str] = mapped_column(String(100))
+
+
+class CaseEventRow(Base):
+    __tablename__ = "case_events"
+
+    id: Mapped[uuid_pk]
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[utc]
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(50))
+    seat_code: Mapped[str] = mapped_column(String(3))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class CaseNoteRow(Base):
+    __tablename__ = "case_notes"
+
+    id: Mapped[uuid_pk]
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[utc]
+    author: Mapped[str] = mapped_column(String(50))
+    seat_code: Mapped[str] = mapped_column(String(3))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class OutboxRow(Base):
+    """Mutations waiting for the server, numbered 1, 2, 3… per console."""
+
+    __tablename__ = "outbox"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    mid: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(40))
+    args: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[utc]
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+
+
+class MetaRow(Base):
+    __tablename__ = "console_meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class DailyCounter(Base):
+    __tablename__ = "daily_counters"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+
+
+class DraftRow(Base):
+    __tablename__ = "drafts"
+
+    slot: Mapped[str] = mapped_column(String(40), primary_key=True)
+    payload: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[utc]
