@@ -25,7 +25,7 @@ class _Entry:
 
 
 def _spell(text: str) -> tuple[str, str]:
-    syllables = [s for s in lazy_pinyin(text, errors="ignore")]
+    syllables = lazy_pinyin(text, errors="ignore")
     initials = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")
     return "".join(syllables).lower(), "".join(initials).lower()
 
@@ -40,7 +40,9 @@ class CategoryIndex:
             path = category.level1 + category.level2 + category.level3
             path_pinyin, path_initials = _spell(path)
             self._entries.append(
-                _Entry(category, category.level3, path, pinyin, initials, path_pinyin, path_initials)
+                _Entry(
+                    category, category.level3, path, pinyin, initials, path_pinyin, path_initials
+                )
             )
 
     def search(self, query: str, limit: int = 20) -> list[Category]:

@@ -130,4 +130,3 @@ def validate(ref: ReferenceData, form: IntakeForm) -> ValidIntake | list[FieldEr
     if errors or phone is None or appeal is None or urgency is None or handling is None:
         return errors
     return ValidIntake(form, phone, callback, appeal, urgency, handling, location)
-

@@ -249,7 +249,9 @@ def _agencies(
             raise reader.fail(f"unknown district {row['district_code']}")
         if row["street_code"] and row["street_code"] not in streets:
             raise reader.fail(f"unknown street {row['street_code']}")
-        return Agency(row["code"], row["name"], row["kind"], row["district_code"], row["street_code"])
+        return Agency(
+            row["code"], row["name"], row["kind"], row["district_code"], row["street_code"]
+        )
 
     return reader.keyed(build, lambda a: a.code)
 
@@ -268,7 +270,12 @@ def _routing(reader: _Reader, data: ReferenceData) -> tuple[RoutingRule, ...]:
         if row["agency"] not in placeholders and row["agency"] not in data.agencies:
             raise reader.fail(f"unknown agency {row['agency']}")
         return RoutingRule(
-            row["id"], category, row["district"], row["street"], row["agency"], row["reason"],
+            row["id"],
+            category,
+            row["district"],
+            row["street"],
+            row["agency"],
+            row["reason"],
             reader.line,
         )
 

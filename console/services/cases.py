@@ -38,8 +38,9 @@ class CaseService:
                 raise NotFound(case_id)
             uow.cases.add_note(note, case_id, operator.seat_code)
             uow.cases.add_event(
-                NewEvent(new_id(), case_id, now, EventKind.NOTE_ADDED, operator.name,
-                         operator.seat_code)
+                NewEvent(
+                    new_id(), case_id, now, EventKind.NOTE_ADDED, operator.name, operator.seat_code
+                )
             )
             uow.outbox.append(
                 "case.add_note", {"case_id": case_id, "note_id": note.id, "text": text}, now

@@ -25,7 +25,7 @@ from console.store.uow import UnitOfWork
 @dataclass(frozen=True)
 class Suggestions:
     agency: AgencySuggestion | None
-    deadline: DeadlineSuggestion | None
+    deadline: DeadlineSuggestion
 
 
 def new_id() -> str:
@@ -39,15 +39,19 @@ class IntakeService:
         self._clock = clock
 
     def suggest(self, form: IntakeForm) -> Suggestions:
-        """Agency and deadline for what is typed so far; pure and fast enough for each key."""
+        """Agency and deadline for what is typed so far; pure and fast enough for each key.
+
+        Without a category there is no agency to suggest, and the deadline is the general one.
+        """
+        urgency = parse_enum(Urgency, form.urgency) or Urgency.NORMAL
+        deadline = suggest_deadline(self._ref, form.category_code, urgency)
         if form.category_code not in self._ref.categories:
-            return Suggestions(None, None)
+            return Suggestions(None, deadline)
         location = resolve_location(self._ref, form)
         agency = suggest_agency(
             self._ref, form.category_code, location.district_code, location.street_code
         )
-        urgency = parse_enum(Urgency, form.urgency) or Urgency.NORMAL
-        return Suggestions(agency, suggest_deadline(self._ref, form.category_code, urgency))
+        return Suggestions(agency, deadline)
 
     def submit(self, form: IntakeForm, operator: Operator) -> SavedCase:
         """Validate, number and store the case in one durable transaction."""
@@ -66,8 +70,9 @@ class IntakeService:
             uow.outbox.append("case.create", _mutation_args(values, assisting), now)
             uow.drafts.clear(DRAFT_SLOT)
             uow.commit()
-        return SavedCase(values["id"], values["case_no"], Status(values["status"]),
-                         values["deadline_at"])
+        return SavedCase(
+            values["id"], values["case_no"], Status(values["status"]), values["deadline_at"]
+        )
 
     def _case_values(self, valid: ValidIntake, operator: Operator, now: datetime) -> dict[str, Any]:
         form, location = valid.form, valid.location
@@ -113,11 +118,14 @@ class IntakeService:
     ) -> None:
         dispatched = values["status"] == Status.DISPATCHED.value
         second = EventKind.DISPATCHED if dispatched else EventKind.ANSWERED
-        for kind, detail in ((EventKind.CREATED, values["case_no"]),
-                             (second, values["lead_agency_name"])):
+        for kind, detail in (
+            (EventKind.CREATED, values["case_no"]),
+            (second, values["lead_agency_name"]),
+        ):
             uow.cases.add_event(
-                NewEvent(new_id(), values["id"], now, kind, operator.name, operator.seat_code,
-                         detail)
+                NewEvent(
+                    new_id(), values["id"], now, kind, operator.name, operator.seat_code, detail
+                )
             )
 
 

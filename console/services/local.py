@@ -67,4 +67,3 @@ def open_local(data_dir: Path, shipped_reference: Path, clock: Clock = utc_now) 
         drafts=DraftService(units, clock),
         _engines=(writer, reader),
     )
-

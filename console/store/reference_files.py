@@ -35,8 +35,7 @@ def load_reference(shipped: Path, data_dir: Path) -> LoadedReference:
     """The reference data to use, and the problem that made it fall back, if any."""
     override = data_dir / OVERRIDE_DIR
     paths = {
-        name: (override / name if (override / name).is_file() else shipped / name)
-        for name in FILES
+        name: (override / name if (override / name).is_file() else shipped / name) for name in FILES
     }
     texts = _read(paths)
     try:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, case, delete, func, insert, or_, select, update
+from sqlalchemy import case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -47,7 +47,7 @@ def _upsert(session: Session, table: type[Any]) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def _summary(row: Row[Any]) -> CaseSummary:
+def _summary(row: Any) -> CaseSummary:
     return CaseSummary(
         id=row.id,
         case_no=row.case_no,
@@ -141,7 +141,9 @@ class CaseRepository:
         query = select(Case.id).where(Case.caller_phone == phone_e164, Case.created_at >= since)
         return self._session.execute(query.limit(1)).first() is not None
 
-    def of_seat(self, seat_code: str, since: datetime, offset: int, limit: int) -> list[CaseSummary]:
+    def of_seat(
+        self, seat_code: str, since: datetime, offset: int, limit: int
+    ) -> list[CaseSummary]:
         """The seat's cases created since `since` and its open ones, open first, newest first."""
         query = (
             select(*_SUMMARY_COLUMNS)

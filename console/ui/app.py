@@ -1,0 +1,211 @@
+"""Composition root: options, logging, language, the open console, the main window."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from dataclasses import dataclass
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from console.domain.category_search import CategoryIndex
+from console.domain.errors import ValidationFailed
+from console.paths import REFERENCE, STYLES, default_data_dir
+from console.ui.context import UiContext
+from console.ui.first_start import FirstStartDialog
+from console.ui.i18n import LANGUAGES, Languages, system_language
+from console.ui.main_window import MainWindow
+from console.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from console.services.context import Operator
+    from console.services.drafts import Draft
+    from console.services.local import LocalConsole
+
+log = logging.getLogger("console")
+LOG_FILE = "console.log"
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python main.py",
+        description="12345 Hotline Console. Subcommand: 'bench' runs the benchmark "
+        "(python main.py bench --help).",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help=f"folder of the local database, settings and log (default: {default_data_dir()})",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help="language of the console (default: Chinese on a Chinese locale, "
+        "else the last one chosen, else English)",
+    )
+    parser.add_argument("--seat", metavar="CODE", help="seat code of this workstation (3 digits)")
+    parser.add_argument("--operator", metavar="NAME", help="name of the call-taker at the seat")
+    parser.add_argument(
+        "--quit-when-ready",
+        action="store_true",
+        help="for measurement: print when the intake form is ready, then quit",
+    )
+    return parser.parse_args(argv)
+
+
+@dataclass(frozen=True)
+class Opened:
+    console: LocalConsole
+    operator: Operator | None
+    categories: CategoryIndex
+    draft: Draft | None
+
+
+def _open(data_dir: Path, seat: str | None, name: str | None) -> Opened:
+    """Runs on the writer thread: database, migrations, reference data, search index."""
+    from console.services.local import open_local
+
+    console = open_local(data_dir, REFERENCE)
+    operator = console.setup.operator()
+    if seat or name:
+        operator = console.setup.configure(
+            seat or (operator.seat_code if operator else ""),
+            name or (operator.name if operator else ""),
+        )
+    index = CategoryIndex(console.reference.categories.values())
+    return Opened(console, operator, index, console.drafts.load())
+
+
+class ConsoleApp:
+    def __init__(self, args: argparse.Namespace, started: float) -> None:
+        self.args = args
+        self.started = started
+        self.data_dir: Path = args.data_dir or default_data_dir()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        _setup_logging(self.data_dir / LOG_FILE)
+        existing = QApplication.instance()
+        self.qt = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+        self.qt.setApplicationName("12345 Hotline Console")
+        self.tasks = TaskRunner()
+        self.tasks.failed.connect(self._on_task_failed)
+        self.tasks.write(
+            lambda: _open(self.data_dir, args.seat, args.operator),
+            self._on_opened,
+            self._on_open_failed,
+        )
+        self.settings = QSettings(str(self.data_dir / "settings.ini"), QSettings.Format.IniFormat)
+        self.languages = Languages(self.qt)
+        self.languages.use(args.lang or str(self.settings.value("language", system_language())))
+        style = STYLES / "console.qss"
+        if style.is_file():
+            self.qt.setStyleSheet(style.read_text(encoding="utf-8"))
+        self.window = MainWindow(self.choose_language, self.languages.current)
+        self.window.resize(self.qt.primaryScreen().availableGeometry().size())
+        self.window.showMaximized()
+        self.window.activateWindow()
+        self.console: LocalConsole | None = None
+        sys.excepthook = self._on_uncaught
+
+    def choose_language(self, language: str) -> None:
+        self.languages.use(language)
+        self.settings.setValue("language", self.languages.current)
+
+    def _on_opened(self, opened: Opened) -> None:
+        self.console = opened.console
+        if opened.operator is not None:
+            self._ready(opened, opened.operator)
+            return
+        dialog = FirstStartDialog(
+            lambda seat, name: self._configure(dialog, opened, seat, name), self.window
+        )
+        dialog.open()
+
+    def _configure(self, dialog: FirstStartDialog, opened: Opened, seat: str, name: str) -> None:
+        def done(operator: Operator) -> None:
+            dialog.accept()
+            self._ready(opened, operator)
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, ValidationFailed):
+                raise error
+            dialog.show_errors(error.errors)
+
+        setup = opened.console.setup
+        self.tasks.write(lambda: setup.configure(seat, name), done, failed)
+
+    def _ready(self, opened: Opened, operator: Operator) -> None:
+        ctx = UiContext(opened.console, operator, self.tasks, opened.categories)
+        self.window.attach(ctx)
+        if opened.draft is not None:
+            self.window.intake.restore_draft(opened.draft.fields, opened.draft.saved_at)
+        log.info(
+            "intake form ready in %.3f s (seat %s)", time.time() - self.started, operator.seat_code
+        )
+        if self.args.quit_when_ready:
+            print(json.dumps({"ready_at": time.time(), "max_rss_kb": _max_rss_kb()}), flush=True)
+            self.qt.quit()
+
+    def _on_open_failed(self, error: BaseException) -> None:
+        log.critical("could not open the local database", exc_info=error)
+        QMessageBox.critical(
+            self.window,
+            self.window.tr("Cannot start"),
+            self.window.tr("The local database in %1 could not be opened: %2")
+            .replace("%1", str(self.data_dir))
+            .replace("%2", str(error)),
+        )
+        self.qt.exit(1)
+
+    def _on_task_failed(self, error: BaseException) -> None:
+        self._on_uncaught(type(error), error, error.__traceback__)
+
+    def _on_uncaught(
+        self, kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
+        log.critical("unexpected error", exc_info=(kind, error, trace))
+        QMessageBox.warning(
+            self.window,
+            self.window.tr("Unexpected error"),
+            self.window.tr("Something went wrong: %1\nSaved cases are safe. Details are in %2.")
+            .replace("%1", str(error))
+            .replace("%2", str(self.data_dir / LOG_FILE)),
+        )
+
+    def exec(self) -> int:
+        code = self.qt.exec()
+        self.tasks.shutdown()
+        if self.console is not None:
+            self.console.close()
+        return code
+
+
+def _max_rss_kb() -> int:
+    try:
+        import resource
+    except ImportError:  # not on Windows; the figure is for the benchmark on Linux
+        return 0
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def _setup_logging(path: Path) -> None:
+    handler = RotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def run(argv: list[str]) -> int:
+    started = time.time()
+    app = ConsoleApp(parse_args(argv), started)
+    return app.exec()

@@ -1,0 +1,21 @@
+"""What the panels need once the console is open: services, the operator, the task runner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from console.domain.category_search import CategoryIndex
+from console.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from console.services.context import Operator
+    from console.services.local import LocalConsole
+
+
+@dataclass(frozen=True)
+class UiContext:
+    console: LocalConsole
+    operator: Operator
+    tasks: TaskRunner
+    categories: CategoryIndex

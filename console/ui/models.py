@@ -1,0 +1,176 @@
+"""Item models over the frozen case views the services return."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from console.domain.cases import CaseEvent, CaseSummary
+from console.domain.numbering import CENTRE_TZ, spoken_form
+from console.ui import labels
+
+CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+PageCallback = Callable[[list[CaseSummary]], None]
+PageLoader = Callable[[int, PageCallback], None]
+Index = QModelIndex | QPersistentModelIndex
+_OVERDUE = QColor("#b3261e")
+
+
+def local_time(moment: datetime | None) -> str:
+    return moment.astimezone(CENTRE_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+class CaseTableModel(QAbstractTableModel):
+    """Cases in pages: the first page is handed in, later ones load as the view scrolls."""
+
+    def __init__(self, page_size: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._page_size = page_size
+        self._rows: list[CaseSummary] = []
+        self._loader: PageLoader | None = None
+        self._has_more = False
+        self._loading = False
+        self._generation = 0
+
+    def replace(self, first_page: list[CaseSummary], loader: PageLoader | None) -> None:
+        self.beginResetModel()
+        self._generation += 1
+        self._rows = list(first_page)
+        self._loader = loader
+        self._has_more = loader is not None and len(first_page) >= self._page_size
+        self._loading = False
+        self.endResetModel()
+
+    def case_at(self, row: int) -> CaseSummary:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return QCoreApplication.translate("CaseTable", _HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        case = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _cell(case, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return case.description
+        if role == CASE_ID_ROLE:
+            return case.id
+        if role == Qt.ItemDataRole.ForegroundRole and _overdue(case):
+            return QBrush(_OVERDUE)
+        if role == Qt.ItemDataRole.FontRole and case.is_open:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._has_more and not self._loading
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent) or self._loader is None:
+            return
+        self._loading = True
+        generation = self._generation
+        self._loader(len(self._rows), lambda page: self._append(generation, page))
+
+    def _append(self, generation: int, page: list[CaseSummary]) -> None:
+        if generation != self._generation:
+            return
+        self._loading = False
+        self._has_more = len(page) >= self._page_size
+        if page:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+
+_HEADERS = ("Case number", "Received", "Status", "Category", "Lead agency", "Deadline")
+# Listed for the translation tool, which cannot see through the tuple above.
+_ = (
+    QCoreApplication.translate("CaseTable", "Case number"),
+    QCoreApplication.translate("CaseTable", "Received"),
+    QCoreApplication.translate("CaseTable", "Status"),
+    QCoreApplication.translate("CaseTable", "Category"),
+    QCoreApplication.translate("CaseTable", "Lead agency"),
+    QCoreApplication.translate("CaseTable", "Deadline"),
+)
+
+
+def _overdue(case: CaseSummary) -> bool:
+    return case.is_open and case.deadline_at is not None and case.deadline_at < datetime.now(UTC)
+
+
+def _cell(case: CaseSummary, column: int) -> str:
+    if column == 0:
+        return spoken_form(case.case_no)
+    if column == 1:
+        return local_time(case.created_at)
+    if column == 2:
+        return labels.statuses()[case.status]
+    if column == 3:
+        return case.category_path
+    if column == 4:
+        return case.lead_agency_name
+    return local_time(case.deadline_at)
+
+
+class EventTableModel(QAbstractTableModel):
+    """A case's timeline."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._events: tuple[CaseEvent, ...] = ()
+
+    def replace(self, events: tuple[CaseEvent, ...]) -> None:
+        self.beginResetModel()
+        self._events = events
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._events)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            headers = (
+                QCoreApplication.translate("Timeline", "When"),
+                QCoreApplication.translate("Timeline", "Event"),
+                QCoreApplication.translate("Timeline", "By"),
+            )
+            return headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        event = self._events[index.row()]
+        if index.column() == 0:
+            return local_time(event.at)
+        if index.column() == 1:
+            text = labels.events()[event.kind]
+            return f"{text} {event.detail}".strip()
+        return f"{event.actor} ({event.seat_code})"
