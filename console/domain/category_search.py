@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from console.domain.reference import Category
 
 _FUZZY_CUTOFF = 80.0
+_MIN_TYPO_LENGTH = 4
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,11 @@ def _score(entry: _Entry, text: str) -> float:
         return 300.0
     if text in entry.path or text in entry.path_pinyin or text in entry.path_initials:
         return 200.0
+    if text.isascii() and len(text) >= _MIN_TYPO_LENGTH:
+        # Initials with one slip (zyjy for zdjy) still find the leaf, below every exact hit.
+        slips = Levenshtein.distance(text, entry.initials, score_cutoff=1)
+        if slips <= 1:
+            return 150.0
     if len(text) >= 2:
         ratio = fuzz.partial_ratio(text, entry.leaf if not text.isascii() else entry.pinyin)
         if ratio >= _FUZZY_CUTOFF:

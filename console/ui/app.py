@@ -92,7 +92,7 @@ class ConsoleApp:
         self.started = started
         self.data_dir: Path = args.data_dir or default_data_dir()
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        _setup_logging(self.data_dir / LOG_FILE)
+        self._log_handler = _setup_logging(self.data_dir / LOG_FILE)
         existing = QApplication.instance()
         self.qt = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
         self.qt.setApplicationName("12345 Hotline Console")
@@ -114,7 +114,6 @@ class ConsoleApp:
         self.window.showMaximized()
         self.window.activateWindow()
         self.console: LocalConsole | None = None
-        sys.excepthook = self._on_uncaught
 
     def choose_language(self, language: str) -> None:
         self.languages.use(language)
@@ -167,7 +166,7 @@ class ConsoleApp:
         self.qt.exit(1)
 
     def _on_task_failed(self, error: BaseException) -> None:
-        self._on_uncaught(type(error), error, error.__traceback__)
+        self.on_uncaught(type(error), error, error.__traceback__)
 
     def _on_uncaught(
         self, kind: type[BaseException], error: BaseException, trace: TracebackType | None
@@ -181,12 +180,15 @@ class ConsoleApp:
             .replace("%2", str(self.data_dir / LOG_FILE)),
         )
 
-    def exec(self) -> int:
-        code = self.qt.exec()
+    def close(self) -> None:
+        """Close the window, let queued writes land, then close the database."""
+        self.window.close()
         self.tasks.shutdown()
         if self.console is not None:
             self.console.close()
-        return code
+            self.console = None
+        logging.getLogger().removeHandler(self._log_handler)
+        self._log_handler.close()
 
 
 def _max_rss_kb() -> int:
@@ -197,15 +199,20 @@ def _max_rss_kb() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
-def _setup_logging(path: Path) -> None:
+def _setup_logging(path: Path) -> logging.Handler:
     handler = RotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    return handler
 
 
 def run(argv: list[str]) -> int:
     started = time.time()
     app = ConsoleApp(parse_args(argv), started)
-    return app.exec()
+    sys.excepthook = app.on_uncaught
+    try:
+        return app.qt.exec()
+    finally:
+        app.close()
