@@ -168,7 +168,7 @@ class ConsoleApp:
     def _on_task_failed(self, error: BaseException) -> None:
         self.on_uncaught(type(error), error, error.__traceback__)
 
-    def _on_uncaught(
+    def on_uncaught(
         self, kind: type[BaseException], error: BaseException, trace: TracebackType | None
     ) -> None:
         log.critical("unexpected error", exc_info=(kind, error, trace))
