@@ -13,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console.domain.category_search import CategoryIndex
@@ -187,6 +187,10 @@ class ConsoleApp:
         if self.console is not None:
             self.console.close()
             self.console = None
+        # Results still queued for the GUI thread are dropped with the objects they target.
+        self.window.deleteLater()
+        self.tasks.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         logging.getLogger().removeHandler(self._log_handler)
         self._log_handler.close()
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QCompleter, QLineEdit, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCompleter, QLineEdit, QListWidget, QListWidgetItem, QWidget
 
 from console.domain.category_search import CategoryIndex
 from console.domain.reference import Agency, Category, ReferenceData
@@ -47,11 +47,15 @@ class CategoryField(QLineEdit):
         self._completer.setMaxVisibleItems(12)
         self._completer.activated.connect(self._on_completer_activated)
         self.textEdited.connect(self._on_text_edited)
-        self.textChanged.connect(lambda _text: self.category_changed.emit(self.code()))
+        self.textChanged.connect(self._on_text_changed)
 
     def set_index(self, index: CategoryIndex, categories: Iterable[Category]) -> None:
         self._index = index
         self._by_path = {c.path: c for c in categories}
+
+    def popup(self) -> QAbstractItemView | None:
+        """The list of matching categories shown while typing."""
+        return self._completer.popup()
 
     def code(self) -> str:
         category = self._by_path.get(self.text())
@@ -60,6 +64,9 @@ class CategoryField(QLineEdit):
     def set_code(self, code: str) -> None:
         path = next((p for p, c in self._by_path.items() if c.code == code), "")
         self.setText(path)
+
+    def _on_text_changed(self, _text: str) -> None:
+        self.category_changed.emit(self.code())
 
     def _on_text_edited(self, text: str) -> None:
         if self._index is None:
@@ -71,7 +78,7 @@ class CategoryField(QLineEdit):
         QTimer.singleShot(0, self._complete if found else self._hide_popup)
 
     def _hide_popup(self) -> None:
-        popup = self._completer.popup()
+        popup = self.popup()
         if popup is not None:
             popup.hide()
 
