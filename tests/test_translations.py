@@ -25,11 +25,8 @@ ACCELERATOR = re.compile(r"&([^&\s])")  # "&&" is a literal ampersand
 SHORTCUT = re.compile(r"\b(?:Ctrl|Shift|Alt)\+\w+")
 
 # `tr` calls whose context lupdate cannot see: (enclosing class, callee) -> runtime context.
-# FormState.retranslate is handed IntakePanel's `self.tr`; ConsoleApp uses the window's `tr`.
-RUNTIME_CONTEXTS = {
-    ("FormState", "tr"): "IntakePanel",
-    ("ConsoleApp", "self.window.tr"): "MainWindow",
-}
+# Empty while every such call names its context: translate("Context", "text").
+RUNTIME_CONTEXTS: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from console.paths import REFERENCE, STYLES, default_data_dir
 from console.ui.context import UiContext
 from console.ui.first_start import FirstStartDialog
 from console.ui.i18n import LANGUAGES, Languages, system_language
+from console.ui.labels import fill, translate
 from console.ui.main_window import MainWindow
 from console.ui.tasks import TaskRunner
 
@@ -158,10 +159,12 @@ class ConsoleApp:
         log.critical("could not open the local database", exc_info=error)
         QMessageBox.critical(
             self.window,
-            self.window.tr("Cannot start"),
-            self.window.tr("The local database in %1 could not be opened: %2")
-            .replace("%1", str(self.data_dir))
-            .replace("%2", str(error)),
+            translate("MainWindow", "Cannot start"),
+            fill(
+                translate("MainWindow", "The local database in %1 could not be opened: %2"),
+                str(self.data_dir),
+                str(error),
+            ),
         )
         self.qt.exit(1)
 
@@ -174,10 +177,15 @@ class ConsoleApp:
         log.critical("unexpected error", exc_info=(kind, error, trace))
         QMessageBox.warning(
             self.window,
-            self.window.tr("Unexpected error"),
-            self.window.tr("Something went wrong: %1\nSaved cases are safe. Details are in %2.")
-            .replace("%1", str(error))
-            .replace("%2", str(self.data_dir / LOG_FILE)),
+            translate("MainWindow", "Unexpected error"),
+            fill(
+                translate(
+                    "MainWindow",
+                    "Something went wrong: %1\nSaved cases are safe. Details are in %2.",
+                ),
+                str(error),
+                str(self.data_dir / LOG_FILE),
+            ),
         )
 
     def close(self) -> None:

@@ -112,7 +112,7 @@ class CaseDialog(QDialog):
             self.note_error.setText(labels.field_error(error.errors[0]))
         else:
             log.error("note not saved", exc_info=error)
-            self.note_error.setText(self.tr("Not saved: %1").replace("%1", str(error)))
+            self.note_error.setText(labels.fill(self.tr("Not saved: %1"), str(error)))
         self.note_error.show()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -129,7 +129,7 @@ class CaseDialog(QDialog):
             self.setWindowTitle(self.tr("Case"))
             return
         d = self._detail
-        self.setWindowTitle(self.tr("Case %1").replace("%1", spoken_form(d.summary.case_no)))
+        self.setWindowTitle(labels.fill(self.tr("Case %1"), spoken_form(d.summary.case_no)))
         self._set_rows(
             [
                 ("case_no", self.tr("Case number"), spoken_form(d.summary.case_no)),

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from console.domain.cases import CallerHistory, CaseSummary
 from console.ui.context import UiContext
+from console.ui.labels import fill
 from console.ui.models import CASE_ID_ROLE, CaseTableModel, PageCallback, PageLoader
 
 PAGE = 100
@@ -120,11 +121,9 @@ class HistoryPanel(QWidget):
         if not self._number:
             self.summary.setText(self.tr("Type the caller's number to see their earlier cases."))
         elif count == 0:
-            self.summary.setText(self.tr("No earlier cases for %1.").replace("%1", self._number))
+            self.summary.setText(fill(self.tr("No earlier cases for %1."), self._number))
         else:
-            self.summary.setText(
-                self.tr("Earlier cases of %1 (open first):").replace("%1", self._number)
-            )
+            self.summary.setText(fill(self.tr("Earlier cases of %1 (open first):"), self._number))
         self.repeat.setText(self.tr("Repeat caller: called in the last 30 days."))
 
 

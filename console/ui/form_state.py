@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, cast
 
-from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,6 +22,8 @@ from console.domain.intake import LIMITS, IntakeForm
 from console.domain.reference import ReferenceData
 from console.ui import labels
 from console.ui.fields import AgencyField, AssistingList, CategoryField, CompletingLineEdit
+from console.ui.labels import translate
+from console.ui.models import qt_datetime
 
 _APPEALS = list(AppealType)
 _URGENCIES = list(Urgency)
@@ -123,42 +123,46 @@ class FormState:
             if not isinstance(getattr(self, f.name), QLabel)
         ]
 
-    def retranslate(self, tr: Callable[[str], str]) -> None:
+    def retranslate(self) -> None:
         for i, text in enumerate(labels.appeal_types().values()):
             self.appeal_type.setItemText(i, text)
         for i, text in enumerate(labels.urgencies().values()):
             self.urgency.setItemText(i, text)
-        self.appeal_type.setPlaceholderText(tr("Choose…"))
+        self.appeal_type.setPlaceholderText(translate("IntakePanel", "Choose…"))
         self.caller_phone.setPlaceholderText(
-            tr("Mobile or fixed line, e.g. 13812345678 or 010 6512 3456")
+            translate("IntakePanel", "Mobile or fixed line, e.g. 13812345678 or 010 6512 3456")
         )
         self.category.setPlaceholderText(
-            tr("Type Chinese, pinyin or initials: 占道, zhandao, zdjy")
+            translate("IntakePanel", "Type Chinese, pinyin or initials: 占道, zhandao, zdjy")
         )
-        self.address.setPlaceholderText(tr("Free address; an unknown place never blocks saving"))
-        self.confidential.setText(tr("Confidential"))
-        self.confidential.setToolTip(tr("The agency does not see who called"))
-        self.anonymous.setText(tr("Anonymous"))
+        self.address.setPlaceholderText(
+            translate("IntakePanel", "Free address; an unknown place never blocks saving")
+        )
+        self.confidential.setText(translate("IntakePanel", "Confidential"))
+        self.confidential.setToolTip(translate("IntakePanel", "The agency does not see who called"))
+        self.anonymous.setText(translate("IntakePanel", "Anonymous"))
         self.dispatch.setText(labels.handlings()[Handling.DISPATCH])
         self.direct_answer.setText(labels.handlings()[Handling.DIRECT_ANSWER])
-        self.assisting.setPlaceholderText(tr("Type an agency and press Enter to add it"))
+        self.assisting.setPlaceholderText(
+            translate("IntakePanel", "Type an agency and press Enter to add it")
+        )
         names = {
-            "caller_phone": tr("Caller phone"),
-            "appeal_type": tr("Appeal type"),
-            "category": tr("Category"),
-            "district": tr("District"),
-            "street": tr("Street or township"),
-            "community": tr("Community"),
-            "address": tr("Address"),
-            "description": tr("Description"),
-            "urgency": tr("Urgency"),
-            "caller_name": tr("Caller name"),
-            "callback_phone": tr("Callback number"),
-            "answer_text": tr("Answer given"),
-            "lead_agency": tr("Lead agency"),
-            "assisting": tr("Assisting agency"),
-            "assisting_list": tr("Assisting agencies"),
-            "deadline": tr("Deadline"),
+            "caller_phone": translate("IntakePanel", "Caller phone"),
+            "appeal_type": translate("IntakePanel", "Appeal type"),
+            "category": translate("IntakePanel", "Category"),
+            "district": translate("IntakePanel", "District"),
+            "street": translate("IntakePanel", "Street or township"),
+            "community": translate("IntakePanel", "Community"),
+            "address": translate("IntakePanel", "Address"),
+            "description": translate("IntakePanel", "Description"),
+            "urgency": translate("IntakePanel", "Urgency"),
+            "caller_name": translate("IntakePanel", "Caller name"),
+            "callback_phone": translate("IntakePanel", "Callback number"),
+            "answer_text": translate("IntakePanel", "Answer given"),
+            "lead_agency": translate("IntakePanel", "Lead agency"),
+            "assisting": translate("IntakePanel", "Assisting agency"),
+            "assisting_list": translate("IntakePanel", "Assisting agencies"),
+            "deadline": translate("IntakePanel", "Deadline"),
         }
         for name, accessible in names.items():
             getattr(self, name).setAccessibleName(accessible)
@@ -228,4 +232,4 @@ def write_form(w: FormState, values: dict[str, Any], ref: ReferenceData) -> None
     w.assisting_list.set_codes(values.get("assisting_agency_codes", ()), ref)
     deadline = values.get("deadline")
     if deadline and values.get("deadline_overridden"):
-        w.deadline.setDateTime(QDateTime(datetime.fromisoformat(deadline).astimezone()))
+        w.deadline.setDateTime(qt_datetime(datetime.fromisoformat(deadline)))

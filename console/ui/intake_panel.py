@@ -29,6 +29,7 @@ from console.domain.phone import parse_phone
 from console.ui import labels
 from console.ui.context import UiContext
 from console.ui.form_state import FormState, read_form, write_form
+from console.ui.models import local_time, qt_datetime
 
 AUTOSAVE_MS = 1000
 log = logging.getLogger(__name__)
@@ -220,8 +221,9 @@ class IntakePanel(QWidget):
         write_form(self.widgets, fields, self._ctx.console.reference)
         self._deadline_overridden = bool(fields.get("deadline"))
         self._show_banner(
-            self.tr("Restored the call you were typing at %1 — it is not saved yet.").replace(
-                "%1", saved_at.astimezone().strftime("%H:%M:%S")
+            labels.fill(
+                self.tr("Restored the call you were typing at %1 — it is not saved yet."),
+                local_time(saved_at),
             ),
             "",
         )
@@ -306,13 +308,11 @@ class IntakePanel(QWidget):
         self._update_agency_reason()
         deadline = suggestion.deadline
         w.deadline_reason.setText(
-            self.tr("SLA rule %1: %2")
-            .replace("%1", deadline.rule.id)
-            .replace("%2", deadline.rule.label)
+            labels.fill(self.tr("SLA rule %1: %2"), deadline.rule.id, deadline.rule.label)
         )
         if not self._deadline_overridden:
             w.deadline.blockSignals(True)
-            w.deadline.setDateTime(QDateTime(deadline.due(datetime.now(UTC)).astimezone()))
+            w.deadline.setDateTime(qt_datetime(deadline.due(datetime.now(UTC))))
             w.deadline.blockSignals(False)
 
     def _update_agency_reason(self, *_args: object) -> None:
@@ -323,16 +323,16 @@ class IntakePanel(QWidget):
             w.agency_reason.setText("")
         elif w.lead_agency.text().strip() == suggestion.agency.name:
             w.agency_reason.setText(
-                self.tr("Suggested by routing rule %1 (line %2): %3")
-                .replace("%1", suggestion.rule.id)
-                .replace("%2", str(suggestion.rule.line))
-                .replace("%3", suggestion.rule.reason)
+                labels.fill(
+                    self.tr("Suggested by routing rule %1 (line %2): %3"),
+                    suggestion.rule.id,
+                    str(suggestion.rule.line),
+                    suggestion.rule.reason,
+                )
             )
         else:
             w.agency_reason.setText(
-                self.tr("Chosen by you; the rules suggest %1.").replace(
-                    "%1", suggestion.agency.name
-                )
+                labels.fill(self.tr("Chosen by you; the rules suggest %1."), suggestion.agency.name)
             )
 
     def _on_deadline_edited(self, _value: QDateTime) -> None:
@@ -385,7 +385,7 @@ class IntakePanel(QWidget):
             self._show_errors(error.errors)
             return
         log.error("save failed", exc_info=error)
-        self._show_banner(self.tr("Not saved: %1").replace("%1", str(error)), "")
+        self._show_banner(labels.fill(self.tr("Not saved: %1"), str(error)), "")
 
     def new_call(self) -> None:
         if self._ctx is None or self._saving:
@@ -440,26 +440,26 @@ class IntakePanel(QWidget):
     def retranslate(self) -> None:
         captions = {
             "caller_phone": self.tr("Caller &phone"),
-            "appeal_type": self.tr("Appeal &type"),
+            "appeal_type": self.tr("Appeal t&ype"),
             "category": self.tr("&Category"),
             "district": self.tr("&District"),
             "street": self.tr("S&treet / township"),
-            "community": self.tr("Co&mmunity"),
+            "community": self.tr("C&ommunity"),
             "address": self.tr("&Address"),
             "description": self.tr("D&escription"),
             "urgency": self.tr("&Urgency"),
-            "caller_name": self.tr("Caller &name"),
+            "caller_name": self.tr("Caller na&me"),
             "callback_phone": self.tr("Call&back number"),
             "flags": self.tr("Caller"),
             "handling": self.tr("Handling"),
             "answer_text": self.tr("Ans&wer given"),
             "lead_agency": self.tr("&Lead agency"),
-            "assisting": self.tr("Assisting a&gencies"),
-            "deadline": self.tr("Dead&line"),
+            "assisting": self.tr("A&ssisting agencies"),
+            "deadline": self.tr("Deadli&ne"),
         }
         for key, text in captions.items():
             self._captions[key].setText(text)
-        self.widgets.retranslate(self.tr)
+        self.widgets.retranslate()
         self.save_button.setText(self.tr("Save (Ctrl+S)"))
         self.new_button.setText(self.tr("New call (Ctrl+N)"))
         if self._saved is not None:

@@ -5,75 +5,84 @@ Built on each call so they follow a language switch.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication
 
 from console.domain.enums import AppealType, EventKind, Handling, Status, Urgency
 from console.domain.errors import FieldError
 
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Labels", text)
+_PLACEHOLDER = re.compile(r"%(\d)")
+# The name the translation tool looks for: translate("Context", "source text").
+translate = QCoreApplication.translate
 
 
 def appeal_types() -> dict[AppealType, str]:
     return {
-        AppealType.CONSULTATION: _t("Consultation"),
-        AppealType.HELP: _t("Help request"),
-        AppealType.COMPLAINT: _t("Complaint"),
-        AppealType.REPORT: _t("Report of wrongdoing"),
-        AppealType.SUGGESTION: _t("Suggestion"),
-        AppealType.PRAISE: _t("Praise"),
+        AppealType.CONSULTATION: translate("Labels", "Consultation"),
+        AppealType.HELP: translate("Labels", "Help request"),
+        AppealType.COMPLAINT: translate("Labels", "Complaint"),
+        AppealType.REPORT: translate("Labels", "Report of wrongdoing"),
+        AppealType.SUGGESTION: translate("Labels", "Suggestion"),
+        AppealType.PRAISE: translate("Labels", "Praise"),
     }
 
 
 def urgencies() -> dict[Urgency, str]:
     return {
-        Urgency.NORMAL: _t("Normal"),
-        Urgency.URGENT: _t("Urgent"),
-        Urgency.EMERGENCY: _t("Emergency (danger to life or property)"),
+        Urgency.NORMAL: translate("Labels", "Normal"),
+        Urgency.URGENT: translate("Labels", "Urgent"),
+        Urgency.EMERGENCY: translate("Labels", "Emergency (danger to life or property)"),
     }
 
 
 def handlings() -> dict[Handling, str]:
     return {
-        Handling.DISPATCH: _t("Dispatch to agency"),
-        Handling.DIRECT_ANSWER: _t("Direct answer"),
+        Handling.DISPATCH: translate("Labels", "Dispatch to agency"),
+        Handling.DIRECT_ANSWER: translate("Labels", "Direct answer"),
     }
 
 
 def statuses() -> dict[Status, str]:
     return {
-        Status.DRAFT: _t("Draft"),
-        Status.ANSWERED: _t("Answered"),
-        Status.DISPATCHED: _t("Dispatched"),
-        Status.ACCEPTED: _t("Accepted"),
-        Status.RETURNED: _t("Returned"),
-        Status.REPLIED: _t("Replied"),
-        Status.REOPENED: _t("Reopened"),
-        Status.CLOSED: _t("Closed"),
-        Status.VOID: _t("Void"),
+        Status.DRAFT: translate("Labels", "Draft"),
+        Status.ANSWERED: translate("Labels", "Answered"),
+        Status.DISPATCHED: translate("Labels", "Dispatched"),
+        Status.ACCEPTED: translate("Labels", "Accepted"),
+        Status.RETURNED: translate("Labels", "Returned"),
+        Status.REPLIED: translate("Labels", "Replied"),
+        Status.REOPENED: translate("Labels", "Reopened"),
+        Status.CLOSED: translate("Labels", "Closed"),
+        Status.VOID: translate("Labels", "Void"),
     }
 
 
 def events() -> dict[EventKind, str]:
     return {
-        EventKind.CREATED: _t("Case created"),
-        EventKind.ANSWERED: _t("Answered at intake"),
-        EventKind.DISPATCHED: _t("Dispatched to"),
-        EventKind.NOTE_ADDED: _t("Note added"),
+        EventKind.CREATED: translate("Labels", "Case created"),
+        EventKind.ANSWERED: translate("Labels", "Answered at intake"),
+        EventKind.DISPATCHED: translate("Labels", "Dispatched to"),
+        EventKind.NOTE_ADDED: translate("Labels", "Note added"),
     }
 
 
 def field_error(error: FieldError) -> str:
     messages = {
-        "required": _t("Required."),
-        "invalid_phone": _t(
-            "Not a valid phone number: mobile, or fixed line with or without area code."
+        "required": translate("Labels", "Required."),
+        "invalid_phone": translate(
+            "Labels", "Not a valid phone number: mobile, or fixed line with or without area code."
         ),
-        "too_short": _t("Too short: describe the request in at least a few words."),
-        "too_long": _t("Too long."),
-        "location_required": _t("Say where: a district or an address."),
-        "unknown_agency": _t("Unknown agency."),
-        "invalid_seat": _t("A seat code is three digits, 001 to 999."),
+        "too_short": translate(
+            "Labels", "Too short: describe the request in at least a few words."
+        ),
+        "too_long": translate("Labels", "Too long."),
+        "location_required": translate("Labels", "Say where: a district or an address."),
+        "unknown_agency": translate("Labels", "Unknown agency."),
+        "invalid_seat": translate("Labels", "A seat code is three digits, 001 to 999."),
     }
-    return messages.get(error.code, error.code)
+    return messages.get(error.code, translate("Labels", "Not accepted."))
+
+
+def fill(template: str, *values: object) -> str:
+    """Put values into a translated template's %1, %2 … in one pass (values may contain %)."""
+    return _PLACEHOLDER.sub(lambda m: str(values[int(m.group(1)) - 1]), template)

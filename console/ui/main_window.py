@@ -13,6 +13,7 @@ from console.ui.case_dialog import CaseDialog
 from console.ui.case_views import HistoryPanel, MyCasesPanel
 from console.ui.context import UiContext
 from console.ui.intake_panel import IntakePanel
+from console.ui.labels import fill
 
 
 class MainWindow(QMainWindow):
@@ -137,8 +138,8 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("12345 Hotline Console"))
-        self.call_menu.setTitle(self.tr("&Call"))
-        self.language_menu.setTitle(self.tr("&Language"))
+        self.call_menu.setTitle(self.tr("&Intake"))
+        self.language_menu.setTitle(self.tr("Lan&guage"))
         self.new_action.setText(self.tr("&New call"))
         self.save_action.setText(self.tr("&Save case"))
         self.history_action.setText(self.tr("Caller &history"))
@@ -151,15 +152,15 @@ class MainWindow(QMainWindow):
             self.seat_label.setText(self.tr("Opening the local database…"))
         else:
             op = self._ctx.operator
-            self.seat_label.setText(
-                self.tr("Seat %1 · %2").replace("%1", op.seat_code).replace("%2", op.name)
-            )
+            self.seat_label.setText(fill(self.tr("Seat %1 · %2"), op.seat_code, op.name))
         problem = self._reference_problem
         self.warning.setVisible(problem is not None)
         if problem is not None:
             self.warning.setText(
-                self.tr("Reference data file %1, line %2: %3. The previous data stays in use.")
-                .replace("%1", problem.file)
-                .replace("%2", str(problem.line))
-                .replace("%3", problem.reason)
+                fill(
+                    self.tr("Reference data file %1, line %2: %3. The previous data stays in use."),
+                    problem.file,
+                    str(problem.line),
+                    problem.reason,
+                )
             )

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
+    QDateTime,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -19,12 +19,17 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from console.domain.cases import CaseEvent, CaseSummary
 from console.domain.numbering import CENTRE_TZ, spoken_form
 from console.ui import labels
+from console.ui.labels import translate
 
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PageCallback = Callable[[list[CaseSummary]], None]
 PageLoader = Callable[[int, PageCallback], None]
 Index = QModelIndex | QPersistentModelIndex
 _OVERDUE = QColor("#b3261e")
+
+
+def qt_datetime(moment: datetime) -> QDateTime:
+    return QDateTime.fromMSecsSinceEpoch(round(moment.timestamp() * 1000))
 
 
 def local_time(moment: datetime | None) -> str:
@@ -63,7 +68,7 @@ class CaseTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return QCoreApplication.translate("CaseTable", _HEADERS[section])
+            return translate("CaseTable", _HEADERS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -109,12 +114,12 @@ class CaseTableModel(QAbstractTableModel):
 _HEADERS = ("Case number", "Received", "Status", "Category", "Lead agency", "Deadline")
 # Listed for the translation tool, which cannot see through the tuple above.
 _ = (
-    QCoreApplication.translate("CaseTable", "Case number"),
-    QCoreApplication.translate("CaseTable", "Received"),
-    QCoreApplication.translate("CaseTable", "Status"),
-    QCoreApplication.translate("CaseTable", "Category"),
-    QCoreApplication.translate("CaseTable", "Lead agency"),
-    QCoreApplication.translate("CaseTable", "Deadline"),
+    translate("CaseTable", "Case number"),
+    translate("CaseTable", "Received"),
+    translate("CaseTable", "Status"),
+    translate("CaseTable", "Category"),
+    translate("CaseTable", "Lead agency"),
+    translate("CaseTable", "Deadline"),
 )
 
 
@@ -157,9 +162,9 @@ class EventTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             headers = (
-                QCoreApplication.translate("Timeline", "When"),
-                QCoreApplication.translate("Timeline", "Event"),
-                QCoreApplication.translate("Timeline", "By"),
+                translate("Timeline", "When"),
+                translate("Timeline", "Event"),
+                translate("Timeline", "By"),
             )
             return headers[section]
         return None

@@ -117,32 +117,32 @@
 <context>
     <name>CaseTable</name>
     <message>
-        <location filename="../../console/ui/models.py" line="112"/>
+        <location filename="../../console/ui/models.py" line="117"/>
         <source>Case number</source>
         <translation>工单编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="113"/>
+        <location filename="../../console/ui/models.py" line="118"/>
         <source>Received</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="114"/>
+        <location filename="../../console/ui/models.py" line="119"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="115"/>
+        <location filename="../../console/ui/models.py" line="120"/>
         <source>Category</source>
         <translation>问题分类</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="116"/>
+        <location filename="../../console/ui/models.py" line="121"/>
         <source>Lead agency</source>
         <translation>主办单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="117"/>
+        <location filename="../../console/ui/models.py" line="122"/>
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
@@ -179,12 +179,12 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../console/ui/case_views.py" line="121"/>
+        <location filename="../../console/ui/case_views.py" line="122"/>
         <source>Type the caller&apos;s number to see their earlier cases.</source>
         <translation>输入来电号码，即可查看该号码的历史工单。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_views.py" line="123"/>
+        <location filename="../../console/ui/case_views.py" line="124"/>
         <source>No earlier cases for %1.</source>
         <translation>%1 没有历史工单。</translation>
     </message>
@@ -194,7 +194,7 @@
         <translation>%1 的历史工单（未办结的在前）：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_views.py" line="128"/>
+        <location filename="../../console/ui/case_views.py" line="127"/>
         <source>Repeat caller: called in the last 30 days.</source>
         <translation>重复来电：该号码近 30 天内曾来电。</translation>
     </message>
@@ -217,127 +217,127 @@
         <translation>可输入汉字、拼音或拼音首字母：占道、zhandao、zdjy</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="138"/>
+        <location filename="../../console/ui/form_state.py" line="139"/>
         <source>Free address; an unknown place never blocks saving</source>
         <translation>自由填写；地址无法识别也不影响保存</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="139"/>
+        <location filename="../../console/ui/form_state.py" line="141"/>
         <source>Confidential</source>
         <translation>保密</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="140"/>
+        <location filename="../../console/ui/form_state.py" line="142"/>
         <source>The agency does not see who called</source>
         <translation>承办单位看不到来电人信息</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="141"/>
+        <location filename="../../console/ui/form_state.py" line="143"/>
         <source>Anonymous</source>
         <translation>匿名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="144"/>
+        <location filename="../../console/ui/form_state.py" line="147"/>
         <source>Type an agency and press Enter to add it</source>
         <translation>输入单位名称，按回车键添加</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="146"/>
+        <location filename="../../console/ui/form_state.py" line="150"/>
         <source>Caller phone</source>
         <translation>来电号码</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="147"/>
+        <location filename="../../console/ui/form_state.py" line="151"/>
         <source>Appeal type</source>
         <translation>诉求类型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="148"/>
+        <location filename="../../console/ui/form_state.py" line="152"/>
         <source>Category</source>
         <translation>问题分类</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="149"/>
+        <location filename="../../console/ui/form_state.py" line="153"/>
         <source>District</source>
         <translation>区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="150"/>
+        <location filename="../../console/ui/form_state.py" line="154"/>
         <source>Street or township</source>
         <translation>街道（乡镇）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="151"/>
+        <location filename="../../console/ui/form_state.py" line="155"/>
         <source>Community</source>
         <translation>社区（村）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="152"/>
+        <location filename="../../console/ui/form_state.py" line="156"/>
         <source>Address</source>
         <translation>详细地址</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="153"/>
+        <location filename="../../console/ui/form_state.py" line="157"/>
         <source>Description</source>
         <translation>诉求内容</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="154"/>
+        <location filename="../../console/ui/form_state.py" line="158"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="155"/>
+        <location filename="../../console/ui/form_state.py" line="159"/>
         <source>Caller name</source>
         <translation>来电人姓名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="156"/>
+        <location filename="../../console/ui/form_state.py" line="160"/>
         <source>Callback number</source>
         <translation>回拨号码</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="157"/>
+        <location filename="../../console/ui/form_state.py" line="161"/>
         <source>Answer given</source>
         <translation>答复内容</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="158"/>
+        <location filename="../../console/ui/form_state.py" line="162"/>
         <source>Lead agency</source>
         <translation>主办单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="159"/>
+        <location filename="../../console/ui/form_state.py" line="163"/>
         <source>Assisting agency</source>
         <translation>协办单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="160"/>
+        <location filename="../../console/ui/form_state.py" line="164"/>
         <source>Assisting agencies</source>
         <translation>协办单位列表</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="161"/>
+        <location filename="../../console/ui/form_state.py" line="165"/>
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="223"/>
+        <location filename="../../console/ui/intake_panel.py" line="225"/>
         <source>Restored the call you were typing at %1 — it is not saved yet.</source>
         <translation>已恢复您在 %1 时正在录入的来电，尚未保存。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="309"/>
+        <location filename="../../console/ui/intake_panel.py" line="311"/>
         <source>SLA rule %1: %2</source>
         <translation>时限规则 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="326"/>
+        <location filename="../../console/ui/intake_panel.py" line="327"/>
         <source>Suggested by routing rule %1 (line %2): %3</source>
         <translation>派单规则 %1（第 %2 行）建议：%3</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="333"/>
+        <location filename="../../console/ui/intake_panel.py" line="335"/>
         <source>Chosen by you; the rules suggest %1.</source>
         <translation>由您选定；规则建议为 %1。</translation>
     </message>
@@ -359,8 +359,28 @@
     </message>
     <message>
         <location filename="../../console/ui/intake_panel.py" line="443"/>
-        <source>Appeal &amp;type</source>
-        <translation>诉求类型(&amp;T)</translation>
+        <source>Appeal t&amp;ype</source>
+        <translation>诉求类型(&amp;Y)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake_panel.py" line="447"/>
+        <source>C&amp;ommunity</source>
+        <translation>社区（村）(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake_panel.py" line="451"/>
+        <source>Caller na&amp;me</source>
+        <translation>来电人姓名(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake_panel.py" line="457"/>
+        <source>A&amp;ssisting agencies</source>
+        <translation>协办单位(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake_panel.py" line="458"/>
+        <source>Deadli&amp;ne</source>
+        <translation>办理时限(&amp;N)</translation>
     </message>
     <message>
         <location filename="../../console/ui/intake_panel.py" line="444"/>
@@ -378,11 +398,6 @@
         <translation>街道（乡镇）(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="447"/>
-        <source>Co&amp;mmunity</source>
-        <translation>社区（村）(&amp;M)</translation>
-    </message>
-    <message>
         <location filename="../../console/ui/intake_panel.py" line="448"/>
         <source>&amp;Address</source>
         <translation>详细地址(&amp;A)</translation>
@@ -396,11 +411,6 @@
         <location filename="../../console/ui/intake_panel.py" line="450"/>
         <source>&amp;Urgency</source>
         <translation>紧急程度(&amp;U)</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/intake_panel.py" line="451"/>
-        <source>Caller &amp;name</source>
-        <translation>来电人姓名(&amp;N)</translation>
     </message>
     <message>
         <location filename="../../console/ui/intake_panel.py" line="452"/>
@@ -428,16 +438,6 @@
         <translation>主办单位(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="457"/>
-        <source>Assisting a&amp;gencies</source>
-        <translation>协办单位(&amp;G)</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/intake_panel.py" line="458"/>
-        <source>Dead&amp;line</source>
-        <translation>办理时限(&amp;L)</translation>
-    </message>
-    <message>
         <location filename="../../console/ui/intake_panel.py" line="463"/>
         <source>Save (Ctrl+S)</source>
         <translation>保存 (Ctrl+S)</translation>
@@ -451,242 +451,247 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../console/ui/labels.py" line="20"/>
+        <location filename="../../console/ui/labels.py" line="22"/>
         <source>Consultation</source>
         <translation>咨询</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="21"/>
+        <location filename="../../console/ui/labels.py" line="23"/>
         <source>Help request</source>
         <translation>求助</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="22"/>
+        <location filename="../../console/ui/labels.py" line="24"/>
         <source>Complaint</source>
         <translation>投诉</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="23"/>
+        <location filename="../../console/ui/labels.py" line="25"/>
         <source>Report of wrongdoing</source>
         <translation>举报</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="24"/>
+        <location filename="../../console/ui/labels.py" line="26"/>
         <source>Suggestion</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="25"/>
+        <location filename="../../console/ui/labels.py" line="27"/>
         <source>Praise</source>
         <translation>表扬</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="31"/>
+        <location filename="../../console/ui/labels.py" line="33"/>
         <source>Normal</source>
         <translation>一般</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="32"/>
+        <location filename="../../console/ui/labels.py" line="34"/>
         <source>Urgent</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="33"/>
+        <location filename="../../console/ui/labels.py" line="35"/>
         <source>Emergency (danger to life or property)</source>
         <translation>特急（危及生命财产安全）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="39"/>
+        <location filename="../../console/ui/labels.py" line="41"/>
         <source>Dispatch to agency</source>
         <translation>派单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="40"/>
+        <location filename="../../console/ui/labels.py" line="42"/>
         <source>Direct answer</source>
         <translation>直接答复</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="46"/>
+        <location filename="../../console/ui/labels.py" line="48"/>
         <source>Draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="47"/>
+        <location filename="../../console/ui/labels.py" line="49"/>
         <source>Answered</source>
         <translation>已答复</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="48"/>
+        <location filename="../../console/ui/labels.py" line="50"/>
         <source>Dispatched</source>
         <translation>已派单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="49"/>
+        <location filename="../../console/ui/labels.py" line="51"/>
         <source>Accepted</source>
         <translation>已签收</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="50"/>
+        <location filename="../../console/ui/labels.py" line="52"/>
         <source>Returned</source>
         <translation>已退单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="51"/>
+        <location filename="../../console/ui/labels.py" line="53"/>
         <source>Replied</source>
         <translation>已反馈</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="52"/>
+        <location filename="../../console/ui/labels.py" line="54"/>
         <source>Reopened</source>
         <translation>重办</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="53"/>
+        <location filename="../../console/ui/labels.py" line="55"/>
         <source>Closed</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="54"/>
+        <location filename="../../console/ui/labels.py" line="56"/>
         <source>Void</source>
         <translation>作废</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="60"/>
+        <location filename="../../console/ui/labels.py" line="62"/>
         <source>Case created</source>
         <translation>创建工单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="61"/>
+        <location filename="../../console/ui/labels.py" line="63"/>
         <source>Answered at intake</source>
         <translation>受理时直接答复</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="62"/>
+        <location filename="../../console/ui/labels.py" line="64"/>
         <source>Dispatched to</source>
         <translation>派单至</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="63"/>
+        <location filename="../../console/ui/labels.py" line="65"/>
         <source>Note added</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="69"/>
+        <location filename="../../console/ui/labels.py" line="71"/>
         <source>Required.</source>
         <translation>必填。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="70"/>
+        <location filename="../../console/ui/labels.py" line="72"/>
         <source>Not a valid phone number: mobile, or fixed line with or without area code.</source>
         <translation>不是有效的电话号码：请填写手机号码或固定电话（可带区号）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="73"/>
+        <location filename="../../console/ui/labels.py" line="75"/>
         <source>Too short: describe the request in at least a few words.</source>
         <translation>内容过短：请用几句话说明诉求。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="74"/>
+        <location filename="../../console/ui/labels.py" line="78"/>
         <source>Too long.</source>
         <translation>内容过长。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="75"/>
+        <location filename="../../console/ui/labels.py" line="79"/>
         <source>Say where: a district or an address.</source>
         <translation>请填写地点：区或详细地址。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="76"/>
+        <location filename="../../console/ui/labels.py" line="80"/>
         <source>Unknown agency.</source>
         <translation>未找到该单位。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="77"/>
+        <location filename="../../console/ui/labels.py" line="81"/>
         <source>A seat code is three digits, 001 to 999.</source>
         <translation>坐席号为三位数字，001 至 999。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="83"/>
+        <source>Not accepted.</source>
+        <translation>不符合要求。</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/ui/app.py" line="161"/>
+        <location filename="../../console/ui/app.py" line="162"/>
         <source>Cannot start</source>
         <translation>无法启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/app.py" line="162"/>
+        <location filename="../../console/ui/app.py" line="164"/>
         <source>The local database in %1 could not be opened: %2</source>
         <translation>无法打开 %1 中的本地数据库：%2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/app.py" line="177"/>
+        <location filename="../../console/ui/app.py" line="180"/>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/app.py" line="178"/>
+        <location filename="../../console/ui/app.py" line="182"/>
         <source>Something went wrong: %1
 Saved cases are safe. Details are in %2.</source>
         <translation>程序出错：%1
 已保存的工单不受影响。详细信息见 %2。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="139"/>
+        <location filename="../../console/ui/main_window.py" line="140"/>
         <source>12345 Hotline Console</source>
         <translation>12345 热线坐席工作台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="140"/>
-        <source>&amp;Call</source>
-        <translation>来电(&amp;C)</translation>
-    </message>
-    <message>
         <location filename="../../console/ui/main_window.py" line="141"/>
-        <source>&amp;Language</source>
-        <translation>语言(&amp;L)</translation>
+        <source>&amp;Intake</source>
+        <translation>受理(&amp;I)</translation>
     </message>
     <message>
         <location filename="../../console/ui/main_window.py" line="142"/>
+        <source>Lan&amp;guage</source>
+        <translation>语言(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/main_window.py" line="143"/>
         <source>&amp;New call</source>
         <translation>新来电(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="143"/>
+        <location filename="../../console/ui/main_window.py" line="144"/>
         <source>&amp;Save case</source>
         <translation>保存工单(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="144"/>
+        <location filename="../../console/ui/main_window.py" line="145"/>
         <source>Caller &amp;history</source>
         <translation>来电历史(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="145"/>
+        <location filename="../../console/ui/main_window.py" line="146"/>
         <source>&amp;My cases</source>
         <translation>我的工单(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="146"/>
+        <location filename="../../console/ui/main_window.py" line="147"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="147"/>
+        <location filename="../../console/ui/main_window.py" line="148"/>
         <source>Caller history</source>
         <translation>来电历史</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="148"/>
+        <location filename="../../console/ui/main_window.py" line="149"/>
         <source>My cases</source>
         <translation>我的工单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="149"/>
+        <location filename="../../console/ui/main_window.py" line="150"/>
         <source>Local database · no server configured</source>
         <translation>本地数据库 · 未配置服务器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="151"/>
+        <location filename="../../console/ui/main_window.py" line="152"/>
         <source>Opening the local database…</source>
         <translation>正在打开本地数据库…</translation>
     </message>
@@ -704,7 +709,7 @@ Saved cases are safe. Details are in %2.</source>
 <context>
     <name>MyCasesPanel</name>
     <message>
-        <location filename="../../console/ui/case_views.py" line="168"/>
+        <location filename="../../console/ui/case_views.py" line="167"/>
         <source>Cases of this seat: today&apos;s and every open one.</source>
         <translation>本坐席的工单：今天的全部工单，以及所有未办结的工单。</translation>
     </message>
@@ -712,17 +717,17 @@ Saved cases are safe. Details are in %2.</source>
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../console/ui/models.py" line="160"/>
+        <location filename="../../console/ui/models.py" line="165"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="161"/>
+        <location filename="../../console/ui/models.py" line="166"/>
         <source>Event</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="162"/>
+        <location filename="../../console/ui/models.py" line="167"/>
         <source>By</source>
         <translation>操作人</translation>
     </message>
