@@ -13,12 +13,12 @@ from console.domain.errors import NumberingExhausted
 
 CENTRE_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 MAX_DAILY = 9999
-_SEAT = re.compile(r"^\d{3}$")
+_SEAT = re.compile(r"[0-9]{3}")  # ASCII only: a full-width ０４２ would make another number
 _NUMBER = re.compile(r"^(\d{6})(\d{3})(\d{4})$")
 
 
 def is_valid_seat_code(code: str) -> bool:
-    return bool(_SEAT.match(code)) and code != "000"
+    return bool(_SEAT.fullmatch(code)) and code != "000"
 
 
 def centre_day(moment: datetime) -> date:

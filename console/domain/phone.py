@@ -33,7 +33,8 @@ def parse_phone(text: str) -> Phone | None:
     if not raw or len(raw) > _MAX_INPUT:
         return None
     candidates = [raw]
-    if raw.isdigit() and len(raw) in _LOCAL_LENGTHS:
+    # A Beijing subscriber number never starts with 0 or 1: "13800138" is a mobile half typed.
+    if raw.isdigit() and len(raw) in _LOCAL_LENGTHS and raw[0] in "23456789":
         candidates.insert(0, CENTRE_AREA_CODE + raw)
     for candidate in candidates:
         phone = _parse(candidate)

@@ -28,7 +28,15 @@ class LoadedReference:
 
 
 def _read(paths: dict[str, Path]) -> dict[str, str]:
-    return {name: path.read_text(encoding="utf-8") for name, path in paths.items()}
+    texts = {}
+    for name, path in paths.items():
+        try:
+            texts[name] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            line = path.read_bytes()[: error.start].count(b"\n") + 1
+            problem = ReferenceProblem(name, line, "not UTF-8 text (save the file as UTF-8)")
+            raise ReferenceDataError(problem) from error
+    return texts
 
 
 def load_reference(shipped: Path, data_dir: Path) -> LoadedReference:
@@ -37,8 +45,8 @@ def load_reference(shipped: Path, data_dir: Path) -> LoadedReference:
     paths = {
         name: (override / name if (override / name).is_file() else shipped / name) for name in FILES
     }
-    texts = _read(paths)
     try:
+        texts = _read(paths)
         data = parse_reference(texts)
     except ReferenceDataError as error:
         log.error("reference data rejected: %s", error.problem)

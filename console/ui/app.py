@@ -115,6 +115,7 @@ class ConsoleApp:
         self.window.showMaximized()
         self.window.activateWindow()
         self.console: LocalConsole | None = None
+        self._closed = False
 
     def choose_language(self, language: str) -> None:
         self.languages.use(language)
@@ -189,7 +190,10 @@ class ConsoleApp:
         )
 
     def close(self) -> None:
-        """Close the window, let queued writes land, then close the database."""
+        """Close the window, let queued writes land, then close the database. Once."""
+        if self._closed:
+            return
+        self._closed = True
         self.window.close()
         self.tasks.shutdown()
         if self.console is not None:
@@ -199,6 +203,7 @@ class ConsoleApp:
         self.window.deleteLater()
         self.tasks.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        self.languages.remove()
         logging.getLogger().removeHandler(self._log_handler)
         self._log_handler.close()
 

@@ -41,6 +41,12 @@ class CaseTable(QTableView):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.activated.connect(self._on_activated)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            last = self.case_model.columnCount() - 1
+            self.case_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last)
+        super().changeEvent(event)
+
     def _on_activated(self, index: QModelIndex) -> None:
         self.case_opened.emit(str(index.data(CASE_ID_ROLE)))
 

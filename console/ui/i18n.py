@@ -21,10 +21,13 @@ class Languages:
         self._installed: list[QTranslator] = []
         self.current = "en"
 
-    def use(self, language: str) -> None:
+    def remove(self) -> None:
         for translator in self._installed:
             self._app.removeTranslator(translator)
         self._installed = []
+
+    def use(self, language: str) -> None:
+        self.remove()
         self.current = language if language in LANGUAGES else "en"
         if self.current == "en":
             return

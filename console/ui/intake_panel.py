@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDateTime, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
@@ -30,6 +30,9 @@ from console.ui import labels
 from console.ui.context import UiContext
 from console.ui.form_state import FormState, read_form, write_form
 from console.ui.models import local_time, qt_datetime
+
+if TYPE_CHECKING:
+    from console.services.intake import Suggestions
 
 AUTOSAVE_MS = 1000
 log = logging.getLogger(__name__)
@@ -199,7 +202,7 @@ class IntakePanel(QWidget):
         w.dispatch.toggled.connect(self._on_handling_toggled)
         w.deadline.dateTimeChanged.connect(self._on_deadline_edited)
         w.assisting.returnPressed.connect(self._on_assisting_return)
-        w.lead_agency.textEdited.connect(self._update_agency_reason)
+        w.lead_agency.textEdited.connect(self._on_lead_agency_edited)
 
     # -- attaching the open console -----------------------------------------------------
     def attach(self, ctx: UiContext) -> None:
@@ -296,44 +299,41 @@ class IntakePanel(QWidget):
         return location.district_code, location.street_code
 
     def _update_suggestions(self, *_args: object) -> None:
-        if self._ctx is None or self._saved is not None:
+        """Fill agency and deadline from the rules, unless the call-taker chose their own."""
+        if self._ctx is None:
             return
         w = self.widgets
         suggestion = self._ctx.console.intake.suggest(read_form(w))
-        agency = suggestion.agency
-        current = w.lead_agency.text().strip()
-        if agency and current in ("", self._suggested_agency):
-            w.lead_agency.setText(agency.agency.name)
-        self._suggested_agency = agency.agency.name if agency else ""
-        self._update_agency_reason()
-        deadline = suggestion.deadline
-        w.deadline_reason.setText(
-            labels.fill(self.tr("SLA rule %1: %2"), deadline.rule.id, deadline.rule.label)
-        )
-        if not self._deadline_overridden:
-            w.deadline.blockSignals(True)
-            w.deadline.setDateTime(qt_datetime(deadline.due(datetime.now(UTC))))
-            w.deadline.blockSignals(False)
+        if self._saved is None:
+            agency = suggestion.agency.agency.name if suggestion.agency else ""
+            if agency and w.lead_agency.text().strip() in ("", self._suggested_agency):
+                w.lead_agency.setText(agency)
+            self._suggested_agency = agency
+            if not self._deadline_overridden:
+                w.deadline.blockSignals(True)
+                w.deadline.setDateTime(qt_datetime(suggestion.deadline.due(datetime.now(UTC))))
+                w.deadline.blockSignals(False)
+        self._show_reasons(suggestion)
 
-    def _update_agency_reason(self, *_args: object) -> None:
+    def _on_lead_agency_edited(self, _text: str) -> None:
         assert self._ctx is not None
+        self._show_reasons(self._ctx.console.intake.suggest(read_form(self.widgets)))
+
+    def _show_reasons(self, suggestion: Suggestions) -> None:
         w = self.widgets
-        suggestion = self._ctx.console.intake.suggest(read_form(w)).agency
-        if suggestion is None:
+        rule = suggestion.deadline.rule
+        w.deadline_reason.setText(labels.fill(self.tr("SLA rule %1: %2"), rule.id, rule.label))
+        agency = suggestion.agency
+        if agency is None:
             w.agency_reason.setText("")
-        elif w.lead_agency.text().strip() == suggestion.agency.name:
+        elif w.lead_agency.text().strip() == agency.agency.name:
+            template = self.tr("Suggested by routing rule %1 (line %2): %3")
             w.agency_reason.setText(
-                labels.fill(
-                    self.tr("Suggested by routing rule %1 (line %2): %3"),
-                    suggestion.rule.id,
-                    str(suggestion.rule.line),
-                    suggestion.rule.reason,
-                )
+                labels.fill(template, agency.rule.id, agency.rule.line, agency.rule.reason)
             )
         else:
-            w.agency_reason.setText(
-                labels.fill(self.tr("Chosen by you; the rules suggest %1."), suggestion.agency.name)
-            )
+            template = self.tr("Chosen by you; the rules suggest %1.")
+            w.agency_reason.setText(labels.fill(template, agency.agency.name))
 
     def _on_deadline_edited(self, _value: QDateTime) -> None:
         self._deadline_overridden = True

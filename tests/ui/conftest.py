@@ -38,4 +38,3 @@ def start_console(qtbot: QtBot, tmp_path: Path) -> Iterator[Starter]:
 @pytest.fixture
 def console(start_console: Starter) -> ConsoleApp:
     return start_console("--seat", "042", "--operator", "王芳", "--lang", "en")
-

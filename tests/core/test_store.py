@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import IntegrityError
+
+from console.domain.intake import IntakeForm
+from console.services.context import Operator
+from console.services.local import DATABASE_FILE, LocalConsole
+from console.store.db import SCHEMA_HEAD, current_revision, migrate, sqlite_engine
+from console.store.migrations import alembic_config, upgrade_to_head
+from console.store.schema import Base
+
+if TYPE_CHECKING:
+    from conftest import FakeClock, Opener, Query
+
+TABLES = ("cases", "case_events", "case_assisting_agencies", "outbox", "daily_counters", "drafts")
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = sqlite_engine(tmp_path / DATABASE_FILE)
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.parametrize("writer", [True, False])
+def test_connections_use_wal_full_sync_and_foreign_keys(tmp_path: Path, writer: bool) -> None:
+    engine = sqlite_engine(tmp_path / DATABASE_FILE, writer=writer)
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+    finally:
+        engine.dispose()
+
+
+def test_the_database_file_is_in_wal_mode(
+    console: LocalConsole, query: Query, data_dir: Path
+) -> None:
+    assert query(data_dir, "PRAGMA journal_mode") == [("wal",)]
+
+
+def test_an_event_for_a_missing_case_is_refused(engine: Engine) -> None:
+    migrate(engine)
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO case_events (id, case_id, at, kind, actor, seat_code, detail) "
+                "VALUES ('e1', 'no-such-case', '2026-11-30 02:00:00', 'created', 'x', '001', '')"
+            )
+        )
+
+
+def test_schema_head_is_alembics_head() -> None:
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_HEAD
+
+
+def test_a_new_database_is_migrated_to_head(engine: Engine) -> None:
+    assert current_revision(engine) is None
+    migrate(engine)
+    assert current_revision(engine) == SCHEMA_HEAD
+
+
+def test_migrating_twice_is_harmless(engine: Engine) -> None:
+    migrate(engine)
+    migrate(engine)
+    upgrade_to_head(engine)
+    upgrade_to_head(engine)
+    assert current_revision(engine) == SCHEMA_HEAD
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 1
+
+
+def test_reopening_keeps_the_cases(
+    open_console: Opener, data_dir: Path, complaint: IntakeForm
+) -> None:
+    first = open_console(data_dir)
+    operator = first.setup.configure("001", "王芳")
+    saved = first.intake.submit(complaint, operator)
+    first.close()
+    engine = sqlite_engine(data_dir / DATABASE_FILE)
+    try:
+        upgrade_to_head(engine)
+    finally:
+        engine.dispose()
+    again = open_console(data_dir)
+    assert again.cases.detail(saved.id).summary.case_no == saved.case_no
+
+
+def test_migrated_schema_matches_the_models(engine: Engine) -> None:
+    migrate(engine)
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert differences == []
+
+
+def test_a_closed_database_file_alone_holds_every_saved_case(
+    open_console: Opener, clock: FakeClock, tmp_path: Path, data_dir: Path, complaint: IntakeForm
+) -> None:
+    console = open_console(data_dir)
+    operator = console.setup.configure("001", "王芳")
+    saved = []
+    for _ in range(3):
+        clock.advance(minutes=1)
+        saved.append(console.intake.submit(complaint, operator))
+    console.close()
+    # What IT copies when it backs up a workstation: the database file, not its WAL.
+    copy = tmp_path / "backup"
+    copy.mkdir()
+    shutil.copy(data_dir / DATABASE_FILE, copy / DATABASE_FILE)
+    restored = open_console(copy)
+    assert [c.case_no for c in restored.cases.my_cases(operator)] == [
+        s.case_no for s in reversed(saved)
+    ]
+
+
+def _counts(data_dir: Path) -> dict[str, int]:
+    with closing(sqlite3.connect(data_dir / DATABASE_FILE)) as conn:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+
+def _execute(data_dir: Path, sql: str) -> None:
+    with closing(sqlite3.connect(data_dir / DATABASE_FILE)) as conn:
+        conn.execute(sql)
+        conn.commit()
+
+
+def test_a_failed_save_writes_nothing_when_the_number_collides(
+    console: LocalConsole,
+    operator: Operator,
+    complaint: IntakeForm,
+    query: Query,
+    data_dir: Path,
+) -> None:
+    first = console.intake.submit(complaint, operator)
+    assert first.case_no.endswith("0001")
+    # The day's counter is behind the cases already saved: the next number is taken.
+    _execute(data_dir, "UPDATE daily_counters SET last_seq = 0")
+    console.drafts.save({"description": "还没保存的工单"})
+    before = _counts(data_dir)
+
+    with pytest.raises(IntegrityError):
+        console.intake.submit(replace(complaint, assisting_agency_codes=("C002",)), operator)
+
+    assert _counts(data_dir) == before
+    assert query(data_dir, "SELECT last_seq FROM daily_counters") == [(0,)]
+    assert [c.id for c in console.history.caller_history("13800138000").cases] == [first.id]
+    draft = console.drafts.load()
+    assert draft is not None
+    assert draft.fields == {"description": "还没保存的工单"}
+
+
+def test_a_save_failing_after_the_case_insert_writes_nothing(
+    console: LocalConsole,
+    operator: Operator,
+    complaint: IntakeForm,
+    data_dir: Path,
+) -> None:
+    console.intake.submit(complaint, operator)
+    console.drafts.save({"description": "还没保存的工单"})
+    before = _counts(data_dir)
+    # The outbox is written last; make that write fail as a full disk would.
+    _execute(
+        data_dir,
+        "CREATE TRIGGER outbox_full BEFORE INSERT ON outbox "
+        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+    )
+
+    form = replace(complaint, assisting_agency_codes=("C002", "U001"))
+    with pytest.raises(IntegrityError, match="disk is full"):
+        console.intake.submit(form, operator)
+
+    assert _counts(data_dir) == before
+    assert console.drafts.load() is not None
+    _execute(data_dir, "DROP TRIGGER outbox_full")
+    # The number the failed save drew was not used up.
+    assert console.intake.submit(form, operator).case_no.endswith("0002")
+    assert console.drafts.load() is None
