@@ -24,7 +24,8 @@ def wait_until(condition: Callable[[], object], timeout: float = 10.0) -> None:
     while not condition():
         if time.monotonic() > deadline:
             raise TimeoutError("condition not met in time")
-        QTest.qWait(10)
+        QApplication.processEvents()
+        time.sleep(0.005)  # releases the GIL, so the console's worker threads can run
 
 
 def press(widget: QWidget, key: Qt.Key, modifier: Qt.KeyboardModifier = NO_MODIFIER) -> None:
