@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
@@ -16,36 +15,54 @@ _MIN_TYPO_LENGTH = 4
 
 
 @dataclass(frozen=True)
-class _Entry:
-    category: Category
-    leaf: str
-    path: str
+class Spelling:
+    """How a category is typed in pinyin: the leaf's and the whole path's, full and initials."""
+
     pinyin: str
     initials: str
     path_pinyin: str
     path_initials: str
 
 
-def _spell(text: str) -> tuple[str, str]:
-    syllables = lazy_pinyin(text, errors="ignore")
-    initials = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")
-    return "".join(syllables).lower(), "".join(initials).lower()
+def spell(category: Category) -> Spelling:
+    """The category's pinyin. Costs the import of pypinyin's dictionaries (0.15 s) once."""
+    from pypinyin import Style, lazy_pinyin
+
+    def letters(text: str) -> tuple[str, str]:
+        full = lazy_pinyin(text, errors="ignore")
+        initials = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")
+        return "".join(full).lower(), "".join(initials).lower()
+
+    leaf = letters(category.level3)
+    path = letters(category.level1 + category.level2 + category.level3)
+    return Spelling(*leaf, *path)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    category: Category
+    path: str
+    spelling: Spelling
 
 
 class CategoryIndex:
-    """An in-memory index over the category leaves; a query takes well under a millisecond."""
+    """An in-memory index over the category leaves; a query takes well under a millisecond.
 
-    def __init__(self, categories: Iterable[Category]) -> None:
-        self._entries: list[_Entry] = []
-        for category in categories:
-            pinyin, initials = _spell(category.level3)
-            path = category.level1 + category.level2 + category.level3
-            path_pinyin, path_initials = _spell(path)
-            self._entries.append(
-                _Entry(
-                    category, category.level3, path, pinyin, initials, path_pinyin, path_initials
-                )
-            )
+    `known` spellings (kept from an earlier start, by category path) spare computing them again.
+    """
+
+    def __init__(
+        self, categories: Iterable[Category], known: Mapping[str, Spelling] | None = None
+    ) -> None:
+        known = known or {}
+        self._entries = [
+            _Entry(c, c.level1 + c.level2 + c.level3, known.get(c.path) or spell(c))
+            for c in categories
+        ]
+
+    def spellings(self) -> dict[str, Spelling]:
+        """Every leaf's spelling by its path, to be kept for the next start."""
+        return {e.category.path: e.spelling for e in self._entries}
 
     def search(self, query: str, limit: int = 20) -> list[Category]:
         """Leaves ranked: leaf-name hits first, then hits anywhere in the path, then fuzzy."""
@@ -58,21 +75,22 @@ class CategoryIndex:
 
 
 def _score(entry: _Entry, text: str) -> float:
-    if entry.leaf.startswith(text) or entry.initials.startswith(text):
+    leaf, spelling = entry.category.level3, entry.spelling
+    if leaf.startswith(text) or spelling.initials.startswith(text):
         return 400.0
-    if entry.pinyin.startswith(text):
+    if spelling.pinyin.startswith(text):
         return 390.0
-    if text in entry.leaf or text in entry.pinyin or text in entry.initials:
+    if text in leaf or text in spelling.pinyin or text in spelling.initials:
         return 300.0
-    if text in entry.path or text in entry.path_pinyin or text in entry.path_initials:
+    if text in entry.path or text in spelling.path_pinyin or text in spelling.path_initials:
         return 200.0
     if text.isascii() and len(text) >= _MIN_TYPO_LENGTH:
         # Initials with one slip (zyjy for zdjy) still find the leaf, below every exact hit.
-        slips = Levenshtein.distance(text, entry.initials, score_cutoff=1)
+        slips = Levenshtein.distance(text, spelling.initials, score_cutoff=1)
         if slips <= 1:
             return 150.0
     if len(text) >= 2:
-        ratio = fuzz.partial_ratio(text, entry.leaf if not text.isascii() else entry.pinyin)
+        ratio = fuzz.partial_ratio(text, leaf if not text.isascii() else spelling.pinyin)
         if ratio >= _FUZZY_CUTOFF:
             return ratio
     return 0.0

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from console.domain.category_search import CategoryIndex
 from console.domain.errors import ReferenceProblem
 from console.domain.reference import ReferenceData
 from console.services.cases import CaseService
@@ -17,6 +18,7 @@ from console.services.intake import IntakeService
 from console.services.setup import SetupService
 from console.store.db import migrate, session_factory, sqlite_engine
 from console.store.reference_files import load_reference
+from console.store.spelling_cache import load_spellings, save_spellings
 from console.store.uow import UnitOfWork
 
 DATABASE_FILE = "console.sqlite3"
@@ -28,6 +30,7 @@ class LocalConsole:
 
     reference: ReferenceData
     reference_problem: ReferenceProblem | None
+    categories: CategoryIndex
     setup: SetupService
     intake: IntakeService
     history: HistoryService
@@ -47,6 +50,14 @@ class LocalConsole:
         writer.dispose()
 
 
+def _category_index(reference: ReferenceData, data_dir: Path) -> CategoryIndex:
+    known = load_spellings(data_dir)
+    index = CategoryIndex(reference.categories.values(), known)
+    if index.spellings() != known:
+        save_spellings(data_dir, index.spellings())
+    return index
+
+
 def open_local(data_dir: Path, shipped_reference: Path, clock: Clock = utc_now) -> LocalConsole:
     """Create or upgrade the database in `data_dir` and load the reference data."""
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -60,6 +71,7 @@ def open_local(data_dir: Path, shipped_reference: Path, clock: Clock = utc_now) 
     return LocalConsole(
         reference=loaded.data,
         reference_problem=loaded.problem,
+        categories=_category_index(loaded.data, data_dir),
         setup=SetupService(units),
         intake=IntakeService(units, loaded.data, clock),
         history=HistoryService(units, clock),

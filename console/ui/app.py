@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from console.domain.category_search import CategoryIndex
 from console.domain.errors import ValidationFailed
 from console.paths import REFERENCE, STYLES, default_data_dir
 from console.ui.context import UiContext
@@ -68,12 +67,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 class Opened:
     console: LocalConsole
     operator: Operator | None
-    categories: CategoryIndex
     draft: Draft | None
 
 
 def _open(data_dir: Path, seat: str | None, name: str | None) -> Opened:
-    """Runs on the writer thread: database, migrations, reference data, search index."""
+    """Runs on the writer thread: database, migrations, reference data, category index."""
     from console.services.local import open_local
 
     console = open_local(data_dir, REFERENCE)
@@ -83,8 +81,7 @@ def _open(data_dir: Path, seat: str | None, name: str | None) -> Opened:
             seat or (operator.seat_code if operator else ""),
             name or (operator.name if operator else ""),
         )
-    index = CategoryIndex(console.reference.categories.values())
-    return Opened(console, operator, index, console.drafts.load())
+    return Opened(console, operator, console.drafts.load())
 
 
 class ConsoleApp:
@@ -145,7 +142,7 @@ class ConsoleApp:
         self.tasks.write(lambda: setup.configure(seat, name), done, failed)
 
     def _ready(self, opened: Opened, operator: Operator) -> None:
-        ctx = UiContext(opened.console, operator, self.tasks, opened.categories)
+        ctx = UiContext(opened.console, operator, self.tasks)
         self.window.attach(ctx)
         if opened.draft is not None:
             self.window.intake.restore_draft(opened.draft.fields, opened.draft.saved_at)

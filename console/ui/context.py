@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from console.domain.category_search import CategoryIndex
 from console.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -18,4 +17,3 @@ class UiContext:
     console: LocalConsole
     operator: Operator
     tasks: TaskRunner
-    categories: CategoryIndex

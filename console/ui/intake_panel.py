@@ -209,7 +209,7 @@ class IntakePanel(QWidget):
         self._ctx = ctx
         ref = ctx.console.reference
         w = self.widgets
-        w.category.set_index(ctx.categories, ref.categories.values())
+        w.category.set_index(ctx.console.categories, ref.categories.values())
         w.district.set_names(d.name for d in ref.districts.values())
         w.street.set_names(s.name for s in ref.streets.values())
         w.lead_agency.set_agencies(ref.agencies.values())

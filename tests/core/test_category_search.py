@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.domain.category_search import CategoryIndex
+from console.domain.category_search import CategoryIndex, Spelling
 from console.domain.reference import ReferenceData
+from console.paths import REFERENCE
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +105,27 @@ def test_results_are_distinct_leaves_within_the_limit(
     assert all(reference.categories[c.code] == c for c in results)
     if not query.strip():
         assert results == []
+
+
+def test_spellings_are_kept_between_starts_and_recomputed_when_the_tree_changes(
+    tmp_path: Path,
+) -> None:
+    from console.services.local import open_local
+    from console.store.spelling_cache import CACHE_FILE, load_spellings, save_spellings
+
+    open_local(tmp_path, REFERENCE).close()
+    kept = load_spellings(tmp_path)
+    path = "城市管理 › 市容环境 › 占道经营"
+    assert kept[path].initials == "zdjy"
+
+    # A kept spelling is used as it is: mark one to see that it is not computed again.
+    kept[path] = Spelling("marked", "mk", "marked", "mk")
+    save_spellings(tmp_path, kept)
+    console = open_local(tmp_path, REFERENCE)
+    assert [c.level3 for c in console.categories.search("mk")][:1] == ["占道经营"]
+    console.close()
+
+    (tmp_path / CACHE_FILE).write_text("not json", encoding="utf-8")
+    console = open_local(tmp_path, REFERENCE)
+    assert [c.level3 for c in console.categories.search("zdjy")] == ["占道经营"]
+    console.close()
