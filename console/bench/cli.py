@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from console.bench import measures
+from console.bench import measures, ui_measures
 from console.bench.generate import REFERENCE, Dataset, generate
 from console.bench.measures import HISTORY, MEMORY, SAVE, SEARCH, START
 from console.bench.report import Result, Spec, failed, table, write_json
@@ -76,8 +76,8 @@ def _in_process(dataset: Dataset, repeat: int, seed: int) -> tuple[Result, Resul
     db, samples = dataset.database, dataset.samples
     try:
         return (
-            _taken(HISTORY, lambda: measures.caller_history(local, db, samples, repeat)),
-            _taken(SAVE, lambda: measures.save(local, db, repeat, seed)),
+            _taken(HISTORY, lambda: ui_measures.history_to_model(local, db, samples, repeat)),
+            _taken(SAVE, lambda: ui_measures.save_by_key(local, db, repeat, seed)),
             _taken(SEARCH, lambda: measures.category_search(local.reference, repeat)),
         )
     finally:

@@ -14,9 +14,8 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Callable, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
@@ -30,12 +29,13 @@ from console.domain.category_search import CategoryIndex
 from console.domain.enums import AppealType
 from console.domain.intake import IntakeForm
 from console.domain.reference import ReferenceData
-from console.services.context import Operator
 from console.services.local import LocalConsole
 
 ROOT = Path(__file__).resolve().parents[2]
 START = Spec("start to a ready intake form", 1.0, "s", "median", "bare PySide6 window")
-HISTORY = Spec("caller history (service)", 10.0, "ms", "median", "raw indexed query")
+HISTORY = Spec(
+    "caller history, number to rows in the model", 10.0, "ms", "median", "raw indexed query"
+)
 SAVE = Spec("save, key to durable commit", 10.0, "ms", "median", "bare durable commit")
 SEARCH = Spec("category search per keystroke", 10.0, "ms", "max")
 MEMORY = Spec("console memory", 250.0, "MB", "max", "bare PySide6 window")
@@ -120,23 +120,7 @@ def _until_ready(command: list[str]) -> tuple[float, float]:
     return lines["ready_at"] - lines["launched_at"], lines["max_rss_kb"] / 1024
 
 
-def caller_history(
-    local: LocalConsole, database: Path, samples: Sequence[str], repeat: int
-) -> Result:
-    """The history service for a typed number against the bare query it runs on."""
-    service: list[float] = []
-    raw: list[float] = []
-    with closing(sqlite3.connect(database)) as conn:
-        for i in range(repeat):
-            e164 = samples[i % len(samples)]
-            found = _timed(service, partial(local.history.caller_history, national(e164)))
-            rows = _timed(raw, partial(_raw_history, conn, e164))
-            if len(found.cases) != len(rows):
-                raise MeasureFailed(f"{e164}: service found {len(found.cases)}, query {len(rows)}")
-    return Result(HISTORY, Figure.of(service), Figure.of(raw))
-
-
-def _raw_history(conn: sqlite3.Connection, e164: str) -> list[tuple[object, ...]]:
+def raw_history(conn: sqlite3.Connection, e164: str) -> list[tuple[object, ...]]:
     return conn.execute(HISTORY_SQL, (e164,)).fetchall()
 
 
@@ -146,17 +130,9 @@ def national(e164: str) -> str:
     return digits if len(digits) == 11 else "0" + digits
 
 
-def save(local: LocalConsole, database: Path, repeat: int, seed: int) -> Result:
-    """`submit` of a complete intake form against one bare durable SQLite commit.
-
-    The saved cases stay in the benchmark's database, at most `repeat` a run from new numbers:
-    copying a million cases first would take longer than the measure itself.
-    """
-    rng = random.Random(seed)
-    forms = [_dispatch_form(local, rng) for _ in range(repeat)]
-    operator = Operator(CONSOLE_SEAT, "bench", str(uuid.uuid4()))
-    service: list[float] = []
-    bare: list[float] = []
+@contextmanager
+def scratch_table(database: Path) -> Iterator[sqlite3.Connection]:
+    """A plain durable connection to the database with a table for bare commits, dropped after."""
     with closing(sqlite3.connect(database, isolation_level=None)) as conn:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
@@ -164,15 +140,12 @@ def save(local: LocalConsole, database: Path, repeat: int, seed: int) -> Result:
             f"CREATE TABLE IF NOT EXISTS {_SCRATCH} (id INTEGER PRIMARY KEY, at REAL, text TEXT)"
         )
         try:
-            for form in forms:
-                _timed(service, partial(local.intake.submit, form, operator))
-                _timed(bare, partial(_bare_commit, conn, form.description))
+            yield conn
         finally:
             conn.execute(f"DROP TABLE {_SCRATCH}")
-    return Result(SAVE, Figure.of(service), Figure.of(bare))
 
 
-def _dispatch_form(local: LocalConsole, rng: random.Random) -> IntakeForm:
+def dispatch_form(local: LocalConsole, rng: random.Random) -> IntakeForm:
     """A help request as a call-taker completes it, with the suggested lead agency."""
     ref = local.reference
     category = ref.categories[rng.choice(SAVE_CATEGORIES)]
@@ -189,7 +162,7 @@ def _dispatch_form(local: LocalConsole, rng: random.Random) -> IntakeForm:
     return replace(form, lead_agency_code=agency.agency.code)
 
 
-def _bare_commit(conn: sqlite3.Connection, payload: str) -> None:
+def bare_commit(conn: sqlite3.Connection, payload: str) -> None:
     conn.execute("BEGIN IMMEDIATE")
     conn.execute(f"INSERT INTO {_SCRATCH} (at, text) VALUES (?, ?)", (time.time(), payload))
     conn.execute("COMMIT")
@@ -201,11 +174,11 @@ def category_search(reference: ReferenceData, repeat: int) -> Result:
     keystrokes = [query[:n] for query in QUERIES for n in range(1, len(query) + 1)]
     times: list[float] = []
     for i in range(max(repeat, len(keystrokes))):
-        _timed(times, partial(index.search, keystrokes[i % len(keystrokes)]))
+        timed(times, partial(index.search, keystrokes[i % len(keystrokes)]))
     return Result(SEARCH, Figure.of(times))
 
 
-def _timed(into: list[float], call: Callable[[], T]) -> T:
+def timed(into: list[float], call: Callable[[], T]) -> T:
     """`call()`, its wall time in milliseconds appended to `into`."""
     began = time.perf_counter_ns()
     value = call()

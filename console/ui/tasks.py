@@ -68,6 +68,8 @@ class TaskRunner(QObject):
         self, done: Future[Any], on_done: Callable[[Any], None], on_error: OnError | None
     ) -> None:
         self._pending -= 1
+        if done.cancelled():  # a read dropped at shutdown: nobody waits for it any more
+            return
         error = done.exception()
         if error is None:
             on_done(done.result())
