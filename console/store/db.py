@@ -19,7 +19,10 @@ def sqlite_engine(path: Path, *, writer: bool = True) -> Engine:
     The writer's transactions take the write lock at BEGIN; a reader's take a snapshot and
     never wait for the writer (WAL).
     """
-    engine = create_engine(f"sqlite+pysqlite:///{path}", pool_size=2, max_overflow=2)
+    # hide_parameters: an error's text must not carry a caller's number or words into the log.
+    engine = create_engine(
+        f"sqlite+pysqlite:///{path}", pool_size=2, max_overflow=2, hide_parameters=True
+    )
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _begin_immediate if writer else _begin_deferred)
     return engine
