@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,7 +23,7 @@ from console.domain.reference import ReferenceData
 from console.ui import labels
 from console.ui.fields import AgencyField, AssistingList, CategoryField, CompletingLineEdit
 from console.ui.labels import translate
-from console.ui.models import qt_datetime
+from console.ui.models import CENTRE_ZONE, from_qt, qt_datetime
 
 _APPEALS = list(AppealType)
 _URGENCIES = list(Urgency)
@@ -99,6 +99,7 @@ class FormState:
         self.answer_text.setEnabled(False)
         self.deadline.setCalendarPopup(True)
         self.deadline.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.deadline.setTimeZone(CENTRE_ZONE)
         for label in (self.agency_reason, self.deadline_reason):
             label.setWordWrap(True)
             label.setProperty("role", "hint")
@@ -189,7 +190,7 @@ def read_form(w: FormState) -> IntakeForm:
         answer_text=w.answer_text.toPlainText(),
         lead_agency_code=agency.code if agency else "",
         assisting_agency_codes=w.assisting_list.codes(),
-        deadline=cast(datetime, w.deadline.dateTime().toPython()).astimezone(),
+        deadline=from_qt(w.deadline.dateTime()),
     )
 
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimeZone,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
@@ -28,12 +29,25 @@ Index = QModelIndex | QPersistentModelIndex
 _OVERDUE = QColor("#b3261e")
 
 
+# Times are shown in the centre's time, whatever the workstation's clock is set to.
+CENTRE_ZONE = QTimeZone.fromSecondsAheadOfUtc(round(CENTRE_TZ.utcoffset(None).total_seconds()))
+
+
 def qt_datetime(moment: datetime) -> QDateTime:
-    return QDateTime.fromMSecsSinceEpoch(round(moment.timestamp() * 1000))
+    return QDateTime.fromMSecsSinceEpoch(round(moment.timestamp() * 1000), CENTRE_ZONE)
+
+
+def from_qt(moment: QDateTime) -> datetime:
+    return datetime.fromtimestamp(moment.toMSecsSinceEpoch() / 1000, UTC)
 
 
 def local_time(moment: datetime | None) -> str:
     return moment.astimezone(CENTRE_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def short_time(moment: datetime | None) -> str:
+    """Month, day and time: what a row has room for (the year is in the case number)."""
+    return moment.astimezone(CENTRE_TZ).strftime("%m-%d %H:%M") if moment else ""
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -78,7 +92,7 @@ class CaseTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell(case, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return case.description
+            return f"{case.category_path}\n{case.description}"
         if role == CASE_ID_ROLE:
             return case.id
         if role == Qt.ItemDataRole.ForegroundRole and _overdue(case):
@@ -131,14 +145,14 @@ def _cell(case: CaseSummary, column: int) -> str:
     if column == 0:
         return spoken_form(case.case_no)
     if column == 1:
-        return local_time(case.created_at)
+        return short_time(case.created_at)
     if column == 2:
         return labels.statuses()[case.status]
     if column == 3:
-        return case.category_path
+        return case.category_path.rsplit(" › ", 1)[-1]
     if column == 4:
         return case.lead_agency_name
-    return local_time(case.deadline_at)
+    return short_time(case.deadline_at)
 
 
 class EventTableModel(QAbstractTableModel):

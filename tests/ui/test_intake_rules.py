@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from console.domain.cases import SavedCase
 from console.services.context import Operator
 from console.ui.app import ConsoleApp
+from console.ui.models import local_time
 from tests.ui.conftest import Starter
 from tests.ui.driving import CTRL, choose_appeal_type, choose_category, press, save, type_text
 
@@ -162,3 +163,27 @@ def test_ctrl_s_saves_from_any_field(qtbot: QtBot, console: ConsoleApp) -> None:
     type_text(w.description, "咨询物业费标准")
     with qtbot.waitSignal(intake.case_saved, timeout=5000):
         press(w.caller_phone, Qt.Key.Key_S, CTRL)
+
+
+def test_a_deadline_changed_by_the_call_taker_is_the_one_saved(
+    qtbot: QtBot, console: ConsoleApp
+) -> None:
+    intake = console.window.intake
+    w = intake.widgets
+    type_text(w.caller_phone, "13900005555")
+    choose_appeal_type(intake, 2)
+    choose_category(intake, "tingshui")
+    type_text(w.address, "丰台区某小区3号楼")
+    type_text(w.description, "整栋楼停水，家中有老人")
+    suggested = w.deadline.dateTime()
+    w.deadline.setFocus()
+    w.deadline.setCurrentSection(w.deadline.Section.DaySection)
+    press(w.deadline, Qt.Key.Key_Up)
+    assert w.deadline.dateTime() == suggested.addDays(1)
+    shown = w.deadline.text()
+
+    with qtbot.waitSignal(intake.case_saved, timeout=5000) as saved:
+        save(console.window)
+    case: SavedCase = saved.args[0]
+    assert case.deadline_at is not None
+    assert local_time(case.deadline_at) == shown
