@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from console.domain.cases import CaseDetail, CaseNote
 from console.domain.errors import ValidationFailed
 from console.domain.numbering import spoken_form
+from console.domain.phone import parse_phone
 from console.ui import labels
 from console.ui.context import UiContext
 from console.ui.models import EventTableModel, local_time
@@ -35,7 +36,7 @@ class CaseDialog(QDialog):
     def __init__(self, ctx: UiContext, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("case.dialog")
-        self.resize(760, 640)
+        self.resize(780, 720)
         self._ctx = ctx
         self._case_id = case_id
         self._detail: CaseDetail | None = None
@@ -46,7 +47,10 @@ class CaseDialog(QDialog):
         self.events = EventTableModel(self)
         self.timeline.setModel(self.events)
         self.timeline.verticalHeader().hide()
-        self.timeline.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.timeline.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.timeline.setMinimumHeight(130)
         self.notes = QPlainTextEdit(self)
         self.notes.setObjectName("case.notes")
         self.notes.setReadOnly(True)
@@ -158,7 +162,8 @@ class CaseDialog(QDialog):
         )
 
     def _caller_text(self, d: CaseDetail) -> str:
-        parts = [d.caller_phone, d.caller_name or self.tr("(no name)")]
+        phone = parse_phone(d.caller_phone)
+        parts = [phone.display if phone else d.caller_phone, d.caller_name or self.tr("(no name)")]
         if d.anonymous:
             parts.append(self.tr("anonymous"))
         if d.confidential:

@@ -38,7 +38,8 @@ class CaseTable(QTableView):
         self.verticalHeader().hide()
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        for stretched in (2, 3):  # category and agency share what the others leave
+            header.setSectionResizeMode(stretched, QHeaderView.ResizeMode.Stretch)
         self.activated.connect(self._on_activated)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -33,7 +33,7 @@ class MainWindow(QMainWindow):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.intake)
         splitter.addWidget(self.tabs)
-        splitter.setSizes([780, 580])
+        splitter.setSizes([740, 620])
         self.warning = QLabel(self)
         self.warning.setObjectName("main.warning")
         self.warning.setProperty("role", "warning")

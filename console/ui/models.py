@@ -92,7 +92,7 @@ class CaseTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell(case, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{case.category_path}\n{case.description}"
+            return f"{local_time(case.created_at)}  {case.category_path}\n{case.description}"
         if role == CASE_ID_ROLE:
             return case.id
         if role == Qt.ItemDataRole.ForegroundRole and _overdue(case):
@@ -125,11 +125,10 @@ class CaseTableModel(QAbstractTableModel):
             self.endInsertRows()
 
 
-_HEADERS = ("Case number", "Received", "Status", "Category", "Lead agency", "Deadline")
+_HEADERS = ("Case number", "Status", "Category", "Lead agency", "Deadline")
 # Listed for the translation tool, which cannot see through the tuple above.
 _ = (
     translate("CaseTable", "Case number"),
-    translate("CaseTable", "Received"),
     translate("CaseTable", "Status"),
     translate("CaseTable", "Category"),
     translate("CaseTable", "Lead agency"),
@@ -142,15 +141,14 @@ def _overdue(case: CaseSummary) -> bool:
 
 
 def _cell(case: CaseSummary, column: int) -> str:
+    # The case number starts with the date it was taken: no separate column for that.
     if column == 0:
         return spoken_form(case.case_no)
     if column == 1:
-        return short_time(case.created_at)
-    if column == 2:
         return labels.statuses()[case.status]
-    if column == 3:
+    if column == 2:
         return case.category_path.rsplit(" › ", 1)[-1]
-    if column == 4:
+    if column == 3:
         return case.lead_agency_name
     return short_time(case.deadline_at)
 

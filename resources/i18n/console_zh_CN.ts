@@ -4,112 +4,112 @@
 <context>
     <name>CaseDialog</name>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="115"/>
+        <location filename="../../console/ui/case_dialog.py" line="119"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="124"/>
+        <location filename="../../console/ui/case_dialog.py" line="128"/>
         <source>Timeline</source>
         <translation>流转记录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="125"/>
+        <location filename="../../console/ui/case_dialog.py" line="129"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="126"/>
+        <location filename="../../console/ui/case_dialog.py" line="130"/>
         <source>Add note (Ctrl+Enter)</source>
         <translation>添加备注 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="127"/>
+        <location filename="../../console/ui/case_dialog.py" line="131"/>
         <source>Write a note about this case</source>
         <translation>填写本工单的备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="129"/>
+        <location filename="../../console/ui/case_dialog.py" line="133"/>
         <source>Case</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="132"/>
+        <location filename="../../console/ui/case_dialog.py" line="136"/>
         <source>Case %1</source>
         <translation>工单 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="135"/>
+        <location filename="../../console/ui/case_dialog.py" line="139"/>
         <source>Case number</source>
         <translation>工单编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="136"/>
+        <location filename="../../console/ui/case_dialog.py" line="140"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="137"/>
+        <location filename="../../console/ui/case_dialog.py" line="141"/>
         <source>Appeal type</source>
         <translation>诉求类型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="138"/>
+        <location filename="../../console/ui/case_dialog.py" line="142"/>
         <source>Category</source>
         <translation>问题分类</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="139"/>
+        <location filename="../../console/ui/case_dialog.py" line="143"/>
         <source>Caller</source>
         <translation>来电人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="142"/>
+        <location filename="../../console/ui/case_dialog.py" line="146"/>
         <source>Location</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="147"/>
+        <location filename="../../console/ui/case_dialog.py" line="151"/>
         <source>Description</source>
         <translation>诉求内容</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="148"/>
+        <location filename="../../console/ui/case_dialog.py" line="152"/>
         <source>Handling</source>
         <translation>办理方式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="149"/>
+        <location filename="../../console/ui/case_dialog.py" line="153"/>
         <source>Lead agency</source>
         <translation>主办单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="150"/>
+        <location filename="../../console/ui/case_dialog.py" line="154"/>
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="151"/>
+        <location filename="../../console/ui/case_dialog.py" line="155"/>
         <source>Answer given</source>
         <translation>答复内容</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="154"/>
+        <location filename="../../console/ui/case_dialog.py" line="158"/>
         <source>Taken by</source>
         <translation>受理人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="161"/>
+        <location filename="../../console/ui/case_dialog.py" line="166"/>
         <source>(no name)</source>
         <translation>（未留姓名）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="163"/>
+        <location filename="../../console/ui/case_dialog.py" line="168"/>
         <source>anonymous</source>
         <translation>匿名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="165"/>
+        <location filename="../../console/ui/case_dialog.py" line="170"/>
         <source>confidential</source>
         <translation>保密</translation>
     </message>
@@ -117,32 +117,27 @@
 <context>
     <name>CaseTable</name>
     <message>
-        <location filename="../../console/ui/models.py" line="117"/>
+        <location filename="../../console/ui/models.py" line="131"/>
         <source>Case number</source>
         <translation>工单编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="118"/>
-        <source>Received</source>
-        <translation>受理时间</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/models.py" line="119"/>
+        <location filename="../../console/ui/models.py" line="132"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="120"/>
+        <location filename="../../console/ui/models.py" line="133"/>
         <source>Category</source>
         <translation>问题分类</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="121"/>
+        <location filename="../../console/ui/models.py" line="134"/>
         <source>Lead agency</source>
         <translation>主办单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="122"/>
+        <location filename="../../console/ui/models.py" line="135"/>
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
@@ -179,22 +174,22 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../console/ui/case_views.py" line="122"/>
+        <location filename="../../console/ui/case_views.py" line="129"/>
         <source>Type the caller&apos;s number to see their earlier cases.</source>
         <translation>输入来电号码，即可查看该号码的历史工单。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_views.py" line="124"/>
+        <location filename="../../console/ui/case_views.py" line="131"/>
         <source>No earlier cases for %1.</source>
         <translation>%1 没有历史工单。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_views.py" line="126"/>
+        <location filename="../../console/ui/case_views.py" line="133"/>
         <source>Earlier cases of %1 (open first):</source>
         <translation>%1 的历史工单（未办结的在前）：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_views.py" line="127"/>
+        <location filename="../../console/ui/case_views.py" line="134"/>
         <source>Repeat caller: called in the last 30 days.</source>
         <translation>重复来电：该号码近 30 天内曾来电。</translation>
     </message>
@@ -202,137 +197,137 @@
 <context>
     <name>IntakePanel</name>
     <message>
-        <location filename="../../console/ui/form_state.py" line="131"/>
+        <location filename="../../console/ui/form_state.py" line="132"/>
         <source>Choose…</source>
         <translation>请选择…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="133"/>
+        <location filename="../../console/ui/form_state.py" line="134"/>
         <source>Mobile or fixed line, e.g. 13812345678 or 010 6512 3456</source>
         <translation>手机或固定电话，如 13812345678 或 010 6512 3456</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="136"/>
+        <location filename="../../console/ui/form_state.py" line="137"/>
         <source>Type Chinese, pinyin or initials: 占道, zhandao, zdjy</source>
         <translation>可输入汉字、拼音或拼音首字母：占道、zhandao、zdjy</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="139"/>
+        <location filename="../../console/ui/form_state.py" line="140"/>
         <source>Free address; an unknown place never blocks saving</source>
         <translation>自由填写；地址无法识别也不影响保存</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="141"/>
+        <location filename="../../console/ui/form_state.py" line="142"/>
         <source>Confidential</source>
         <translation>保密</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="142"/>
+        <location filename="../../console/ui/form_state.py" line="143"/>
         <source>The agency does not see who called</source>
         <translation>承办单位看不到来电人信息</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="143"/>
+        <location filename="../../console/ui/form_state.py" line="144"/>
         <source>Anonymous</source>
         <translation>匿名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="147"/>
+        <location filename="../../console/ui/form_state.py" line="148"/>
         <source>Type an agency and press Enter to add it</source>
         <translation>输入单位名称，按回车键添加</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="150"/>
+        <location filename="../../console/ui/form_state.py" line="151"/>
         <source>Caller phone</source>
         <translation>来电号码</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="151"/>
+        <location filename="../../console/ui/form_state.py" line="152"/>
         <source>Appeal type</source>
         <translation>诉求类型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="152"/>
+        <location filename="../../console/ui/form_state.py" line="153"/>
         <source>Category</source>
         <translation>问题分类</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="153"/>
+        <location filename="../../console/ui/form_state.py" line="154"/>
         <source>District</source>
         <translation>区</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="154"/>
+        <location filename="../../console/ui/form_state.py" line="155"/>
         <source>Street or township</source>
         <translation>街道（乡镇）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="155"/>
+        <location filename="../../console/ui/form_state.py" line="156"/>
         <source>Community</source>
         <translation>社区（村）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="156"/>
+        <location filename="../../console/ui/form_state.py" line="157"/>
         <source>Address</source>
         <translation>详细地址</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="157"/>
+        <location filename="../../console/ui/form_state.py" line="158"/>
         <source>Description</source>
         <translation>诉求内容</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="158"/>
+        <location filename="../../console/ui/form_state.py" line="159"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="159"/>
+        <location filename="../../console/ui/form_state.py" line="160"/>
         <source>Caller name</source>
         <translation>来电人姓名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="160"/>
+        <location filename="../../console/ui/form_state.py" line="161"/>
         <source>Callback number</source>
         <translation>回拨号码</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="161"/>
+        <location filename="../../console/ui/form_state.py" line="162"/>
         <source>Answer given</source>
         <translation>答复内容</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="162"/>
+        <location filename="../../console/ui/form_state.py" line="163"/>
         <source>Lead agency</source>
         <translation>主办单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="163"/>
+        <location filename="../../console/ui/form_state.py" line="164"/>
         <source>Assisting agency</source>
         <translation>协办单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="164"/>
+        <location filename="../../console/ui/form_state.py" line="165"/>
         <source>Assisting agencies</source>
         <translation>协办单位列表</translation>
     </message>
     <message>
-        <location filename="../../console/ui/form_state.py" line="165"/>
+        <location filename="../../console/ui/form_state.py" line="166"/>
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="225"/>
+        <location filename="../../console/ui/intake_panel.py" line="228"/>
         <source>Restored the call you were typing at %1 — it is not saved yet.</source>
         <translation>已恢复您在 %1 时正在录入的来电，尚未保存。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="311"/>
+        <location filename="../../console/ui/intake_panel.py" line="325"/>
         <source>SLA rule %1: %2</source>
         <translation>时限规则 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="327"/>
+        <location filename="../../console/ui/intake_panel.py" line="330"/>
         <source>Suggested by routing rule %1 (line %2): %3</source>
         <translation>派单规则 %1（第 %2 行）建议：%3</translation>
     </message>
@@ -614,22 +609,22 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/ui/app.py" line="162"/>
+        <location filename="../../console/ui/app.py" line="160"/>
         <source>Cannot start</source>
         <translation>无法启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/app.py" line="164"/>
+        <location filename="../../console/ui/app.py" line="162"/>
         <source>The local database in %1 could not be opened: %2</source>
         <translation>无法打开 %1 中的本地数据库：%2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/app.py" line="180"/>
+        <location filename="../../console/ui/app.py" line="178"/>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/app.py" line="182"/>
+        <location filename="../../console/ui/app.py" line="180"/>
         <source>Something went wrong: %1
 Saved cases are safe. Details are in %2.</source>
         <translation>程序出错：%1
@@ -709,7 +704,7 @@ Saved cases are safe. Details are in %2.</source>
 <context>
     <name>MyCasesPanel</name>
     <message>
-        <location filename="../../console/ui/case_views.py" line="167"/>
+        <location filename="../../console/ui/case_views.py" line="174"/>
         <source>Cases of this seat: today&apos;s and every open one.</source>
         <translation>本坐席的工单：今天的全部工单，以及所有未办结的工单。</translation>
     </message>
@@ -717,17 +712,17 @@ Saved cases are safe. Details are in %2.</source>
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../console/ui/models.py" line="165"/>
+        <location filename="../../console/ui/models.py" line="177"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="166"/>
+        <location filename="../../console/ui/models.py" line="178"/>
         <source>Event</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="167"/>
+        <location filename="../../console/ui/models.py" line="179"/>
         <source>By</source>
         <translation>操作人</translation>
     </message>

@@ -74,7 +74,7 @@ def test_the_callers_history_fills_when_the_number_is_complete(
     model = history.table.case_model
     assert model.rowCount() == 1
     assert model.index(0, 0).data() == spoken_form(first.case_no)
-    assert model.index(0, 4).data() == "望京街道办事处"
+    assert model.index(0, 3).data() == "望京街道办事处"
     assert history.repeat.isVisible()
     qtmodeltester.check(model)  # type: ignore[attr-defined]
 
