@@ -188,3 +188,4 @@ class CaseDialog(QDialog):
                 if isinstance(caption_label, QLabel):
                     caption_label.setText(caption)
             label.setText(value)
+            self._fields.setRowVisible(label, bool(value))

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from console.domain.cases import CaseEvent, CaseSummary
+from console.domain.enums import EventKind
 from console.domain.numbering import CENTRE_TZ, spoken_form
 from console.ui import labels
 from console.ui.labels import translate
@@ -189,5 +190,6 @@ class EventTableModel(QAbstractTableModel):
             return local_time(event.at)
         if index.column() == 1:
             text = labels.events()[event.kind]
-            return f"{text} {event.detail}".strip()
+            detail = spoken_form(event.detail) if event.kind is EventKind.CREATED else event.detail
+            return f"{text} {detail}".strip()
         return f"{event.actor} ({event.seat_code})"
