@@ -63,12 +63,17 @@ def choose_category(intake: IntakePanel, query: str) -> None:
     press(popup, Qt.Key.Key_Return)
 
 
+def begin_call(intake: IntakePanel, phone: str, appeal_position: int, category: str) -> None:
+    """The first three things a call-taker types: number, appeal type, category."""
+    type_text(intake.widgets.caller_phone, phone)
+    choose_appeal_type(intake, appeal_position)
+    choose_category(intake, category)
+
+
 def fill_complaint(intake: IntakePanel, phone: str, description: str) -> None:
     """A complaint about street vending in Wangjing, Chaoyang, as a call-taker types it."""
     w = intake.widgets
-    type_text(w.caller_phone, phone)
-    choose_appeal_type(intake, 3)
-    choose_category(intake, "zdjy")
+    begin_call(intake, phone, 3, "zdjy")
     type_text(w.district, "朝阳区")
     type_text(w.street, "望京街道")
     type_text(w.address, "阜通东大街6号楼下")

@@ -13,7 +13,7 @@ from console.services.context import Operator
 from console.ui.app import ConsoleApp
 from console.ui.models import local_time
 from tests.ui.conftest import Starter
-from tests.ui.driving import CTRL, choose_appeal_type, choose_category, press, save, type_text
+from tests.ui.driving import CTRL, begin_call, press, save, type_text
 
 
 def error_text(app: ConsoleApp, field: str) -> str | None:
@@ -55,9 +55,7 @@ def test_a_complaint_needs_a_place_and_a_name_unless_anonymous(
 ) -> None:
     intake = console.window.intake
     w = intake.widgets
-    type_text(w.caller_phone, "13900001111")
-    choose_appeal_type(intake, 3)
-    choose_category(intake, "zaosheng")
+    begin_call(intake, "13900001111", 3, "zaosheng")
     type_text(w.description, "夜间施工噪声扰民")
     save(console.window)
     qtbot.waitUntil(lambda: error_text(console, "address") is not None)
@@ -79,9 +77,7 @@ def test_an_unknown_place_typed_as_free_text_never_blocks_the_save(
 ) -> None:
     intake = console.window.intake
     w = intake.widgets
-    type_text(w.caller_phone, "13900002222")
-    choose_appeal_type(intake, 2)
-    choose_category(intake, "tingshui")
+    begin_call(intake, "13900002222", 2, "tingshui")
     type_text(w.district, "不存在区")
     type_text(w.street, "无名街道")
     type_text(w.description, "家里停水一天了，没有通知")
@@ -99,9 +95,7 @@ def test_an_overridden_agency_is_kept_and_the_reason_says_so(
 ) -> None:
     intake = console.window.intake
     w = intake.widgets
-    type_text(w.caller_phone, "13900003333")
-    choose_appeal_type(intake, 2)
-    choose_category(intake, "zdjy")
+    begin_call(intake, "13900003333", 2, "zdjy")
     type_text(w.street, "望京街道")
     assert w.lead_agency.text() == "望京街道办事处"
     w.lead_agency.selectAll()
@@ -157,9 +151,7 @@ def _setup(app: ConsoleApp) -> object:
 def test_ctrl_s_saves_from_any_field(qtbot: QtBot, console: ConsoleApp) -> None:
     intake = console.window.intake
     w = intake.widgets
-    type_text(w.caller_phone, "13900004444")
-    choose_appeal_type(intake, 1)
-    choose_category(intake, "wuye")
+    begin_call(intake, "13900004444", 1, "wuye")
     type_text(w.description, "咨询物业费标准")
     with qtbot.waitSignal(intake.case_saved, timeout=5000):
         press(w.caller_phone, Qt.Key.Key_S, CTRL)
@@ -170,9 +162,7 @@ def test_a_deadline_changed_by_the_call_taker_is_the_one_saved(
 ) -> None:
     intake = console.window.intake
     w = intake.widgets
-    type_text(w.caller_phone, "13900005555")
-    choose_appeal_type(intake, 2)
-    choose_category(intake, "tingshui")
+    begin_call(intake, "13900005555", 2, "tingshui")
     type_text(w.address, "丰台区某小区3号楼")
     type_text(w.description, "整栋楼停水，家中有老人")
     suggested = w.deadline.dateTime()
