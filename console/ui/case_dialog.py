@@ -128,6 +128,10 @@ class CaseDialog(QDialog):
         self._timeline_caption.setText(self.tr("Timeline"))
         self._notes_caption.setText(self.tr("Notes"))
         self.add_button.setText(self.tr("Add note (Ctrl+Enter)"))
+        self.add_button.setAccessibleName(self.tr("Add note"))
+        self.timeline.setAccessibleName(self.tr("Timeline"))
+        self.notes.setAccessibleName(self.tr("Notes"))
+        self.note_input.setAccessibleName(self.tr("New note"))
         self.note_input.setPlaceholderText(self.tr("Write a note about this case"))
         if self._detail is None:
             self.setWindowTitle(self.tr("Case"))

@@ -132,6 +132,7 @@ class HistoryPanel(QWidget):
         else:
             self.summary.setText(fill(self.tr("Earlier cases of %1 (open first):"), self._number))
         self.repeat.setText(self.tr("Repeat caller: called in the last 30 days."))
+        self.table.setAccessibleName(self.tr("Caller history"))
 
 
 class MyCasesPanel(QWidget):
@@ -172,3 +173,4 @@ class MyCasesPanel(QWidget):
 
     def retranslate(self) -> None:
         self.caption.setText(self.tr("Cases of this seat: today's and every open one."))
+        self.table.setAccessibleName(self.tr("My cases"))

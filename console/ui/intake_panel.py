@@ -157,7 +157,6 @@ class IntakePanel(QWidget):
         self._banner_text.setObjectName("intake.banner_text")
         self._case_number = QLabel(self._banner_frame)
         self._case_number.setObjectName("intake.case_number")
-        self._case_number.setAccessibleName("case number")
         self._case_number.setTextInteractionFlags(
             self._case_number.textInteractionFlags().TextSelectableByMouse
         )
@@ -462,6 +461,9 @@ class IntakePanel(QWidget):
         self.widgets.retranslate()
         self.save_button.setText(self.tr("Save (Ctrl+S)"))
         self.new_button.setText(self.tr("New call (Ctrl+N)"))
+        self.save_button.setAccessibleName(self.tr("Save case"))
+        self.new_button.setAccessibleName(self.tr("New call"))
+        self._case_number.setAccessibleName(self.tr("Case number"))
         if self._saved is not None:
             self._banner_text.setText(self.tr("Saved. Case number:"))
         self._update_suggestions()

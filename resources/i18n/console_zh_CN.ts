@@ -10,11 +10,13 @@
     </message>
     <message>
         <location filename="../../console/ui/case_dialog.py" line="128"/>
+        <location filename="../../console/ui/case_dialog.py" line="132"/>
         <source>Timeline</source>
         <translation>流转记录</translation>
     </message>
     <message>
         <location filename="../../console/ui/case_dialog.py" line="129"/>
+        <location filename="../../console/ui/case_dialog.py" line="133"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
@@ -25,91 +27,101 @@
     </message>
     <message>
         <location filename="../../console/ui/case_dialog.py" line="131"/>
+        <source>Add note</source>
+        <translation>添加备注</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/case_dialog.py" line="134"/>
+        <source>New note</source>
+        <translation>新备注</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/case_dialog.py" line="135"/>
         <source>Write a note about this case</source>
         <translation>填写本工单的备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="133"/>
+        <location filename="../../console/ui/case_dialog.py" line="137"/>
         <source>Case</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="136"/>
+        <location filename="../../console/ui/case_dialog.py" line="140"/>
         <source>Case %1</source>
         <translation>工单 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="139"/>
+        <location filename="../../console/ui/case_dialog.py" line="143"/>
         <source>Case number</source>
         <translation>工单编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="140"/>
+        <location filename="../../console/ui/case_dialog.py" line="144"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="141"/>
+        <location filename="../../console/ui/case_dialog.py" line="145"/>
         <source>Appeal type</source>
         <translation>诉求类型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="142"/>
+        <location filename="../../console/ui/case_dialog.py" line="146"/>
         <source>Category</source>
         <translation>问题分类</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="143"/>
+        <location filename="../../console/ui/case_dialog.py" line="147"/>
         <source>Caller</source>
         <translation>来电人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="146"/>
+        <location filename="../../console/ui/case_dialog.py" line="150"/>
         <source>Location</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="151"/>
+        <location filename="../../console/ui/case_dialog.py" line="155"/>
         <source>Description</source>
         <translation>诉求内容</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="152"/>
+        <location filename="../../console/ui/case_dialog.py" line="156"/>
         <source>Handling</source>
         <translation>办理方式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="153"/>
+        <location filename="../../console/ui/case_dialog.py" line="157"/>
         <source>Lead agency</source>
         <translation>主办单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="154"/>
+        <location filename="../../console/ui/case_dialog.py" line="158"/>
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="155"/>
+        <location filename="../../console/ui/case_dialog.py" line="159"/>
         <source>Answer given</source>
         <translation>答复内容</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="158"/>
+        <location filename="../../console/ui/case_dialog.py" line="162"/>
         <source>Taken by</source>
         <translation>受理人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="166"/>
+        <location filename="../../console/ui/case_dialog.py" line="170"/>
         <source>(no name)</source>
         <translation>（未留姓名）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="168"/>
+        <location filename="../../console/ui/case_dialog.py" line="172"/>
         <source>anonymous</source>
         <translation>匿名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="170"/>
+        <location filename="../../console/ui/case_dialog.py" line="174"/>
         <source>confidential</source>
         <translation>保密</translation>
     </message>
@@ -117,27 +129,27 @@
 <context>
     <name>CaseTable</name>
     <message>
-        <location filename="../../console/ui/models.py" line="131"/>
+        <location filename="../../console/ui/models.py" line="132"/>
         <source>Case number</source>
         <translation>工单编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="132"/>
+        <location filename="../../console/ui/models.py" line="133"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="133"/>
+        <location filename="../../console/ui/models.py" line="134"/>
         <source>Category</source>
         <translation>问题分类</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="134"/>
+        <location filename="../../console/ui/models.py" line="135"/>
         <source>Lead agency</source>
         <translation>主办单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="135"/>
+        <location filename="../../console/ui/models.py" line="136"/>
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
@@ -192,6 +204,11 @@
         <location filename="../../console/ui/case_views.py" line="134"/>
         <source>Repeat caller: called in the last 30 days.</source>
         <translation>重复来电：该号码近 30 天内曾来电。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/case_views.py" line="135"/>
+        <source>Caller history</source>
+        <translation>来电历史</translation>
     </message>
 </context>
 <context>
@@ -317,130 +334,145 @@
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="228"/>
+        <location filename="../../console/ui/intake_panel.py" line="227"/>
         <source>Restored the call you were typing at %1 — it is not saved yet.</source>
         <translation>已恢复您在 %1 时正在录入的来电，尚未保存。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="325"/>
+        <location filename="../../console/ui/intake_panel.py" line="324"/>
         <source>SLA rule %1: %2</source>
         <translation>时限规则 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="330"/>
+        <location filename="../../console/ui/intake_panel.py" line="329"/>
         <source>Suggested by routing rule %1 (line %2): %3</source>
         <translation>派单规则 %1（第 %2 行）建议：%3</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="335"/>
+        <location filename="../../console/ui/intake_panel.py" line="334"/>
         <source>Chosen by you; the rules suggest %1.</source>
         <translation>由您选定；规则建议为 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="377"/>
-        <location filename="../../console/ui/intake_panel.py" line="466"/>
+        <location filename="../../console/ui/intake_panel.py" line="376"/>
+        <location filename="../../console/ui/intake_panel.py" line="468"/>
         <source>Saved. Case number:</source>
         <translation>已保存。工单编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="388"/>
+        <location filename="../../console/ui/intake_panel.py" line="387"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="442"/>
+        <location filename="../../console/ui/intake_panel.py" line="441"/>
         <source>Caller &amp;phone</source>
         <translation>来电号码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="443"/>
+        <location filename="../../console/ui/intake_panel.py" line="442"/>
         <source>Appeal t&amp;ype</source>
         <translation>诉求类型(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="447"/>
+        <location filename="../../console/ui/intake_panel.py" line="446"/>
         <source>C&amp;ommunity</source>
         <translation>社区（村）(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="451"/>
+        <location filename="../../console/ui/intake_panel.py" line="450"/>
         <source>Caller na&amp;me</source>
         <translation>来电人姓名(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="457"/>
+        <location filename="../../console/ui/intake_panel.py" line="456"/>
         <source>A&amp;ssisting agencies</source>
         <translation>协办单位(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="458"/>
+        <location filename="../../console/ui/intake_panel.py" line="457"/>
         <source>Deadli&amp;ne</source>
         <translation>办理时限(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="444"/>
+        <location filename="../../console/ui/intake_panel.py" line="443"/>
         <source>&amp;Category</source>
         <translation>问题分类(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="445"/>
+        <location filename="../../console/ui/intake_panel.py" line="444"/>
         <source>&amp;District</source>
         <translation>区(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="446"/>
+        <location filename="../../console/ui/intake_panel.py" line="445"/>
         <source>S&amp;treet / township</source>
         <translation>街道（乡镇）(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="448"/>
+        <location filename="../../console/ui/intake_panel.py" line="447"/>
         <source>&amp;Address</source>
         <translation>详细地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="449"/>
+        <location filename="../../console/ui/intake_panel.py" line="448"/>
         <source>D&amp;escription</source>
         <translation>诉求内容(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="450"/>
+        <location filename="../../console/ui/intake_panel.py" line="449"/>
         <source>&amp;Urgency</source>
         <translation>紧急程度(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="452"/>
+        <location filename="../../console/ui/intake_panel.py" line="451"/>
         <source>Call&amp;back number</source>
         <translation>回拨号码(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="453"/>
+        <location filename="../../console/ui/intake_panel.py" line="452"/>
         <source>Caller</source>
         <translation>来电人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="454"/>
+        <location filename="../../console/ui/intake_panel.py" line="453"/>
         <source>Handling</source>
         <translation>办理方式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="455"/>
+        <location filename="../../console/ui/intake_panel.py" line="454"/>
         <source>Ans&amp;wer given</source>
         <translation>答复内容(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="456"/>
+        <location filename="../../console/ui/intake_panel.py" line="455"/>
         <source>&amp;Lead agency</source>
         <translation>主办单位(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="463"/>
+        <location filename="../../console/ui/intake_panel.py" line="462"/>
         <source>Save (Ctrl+S)</source>
         <translation>保存 (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/intake_panel.py" line="464"/>
+        <location filename="../../console/ui/intake_panel.py" line="463"/>
         <source>New call (Ctrl+N)</source>
         <translation>新来电 (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake_panel.py" line="464"/>
+        <source>Save case</source>
+        <translation>保存工单</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake_panel.py" line="465"/>
+        <source>New call</source>
+        <translation>新来电</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/intake_panel.py" line="466"/>
+        <source>Case number</source>
+        <translation>工单编号</translation>
     </message>
 </context>
 <context>
@@ -704,25 +736,30 @@ Saved cases are safe. Details are in %2.</source>
 <context>
     <name>MyCasesPanel</name>
     <message>
-        <location filename="../../console/ui/case_views.py" line="174"/>
+        <location filename="../../console/ui/case_views.py" line="175"/>
         <source>Cases of this seat: today&apos;s and every open one.</source>
         <translation>本坐席的工单：今天的全部工单，以及所有未办结的工单。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/case_views.py" line="176"/>
+        <source>My cases</source>
+        <translation>我的工单</translation>
     </message>
 </context>
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../console/ui/models.py" line="177"/>
+        <location filename="../../console/ui/models.py" line="178"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="178"/>
+        <location filename="../../console/ui/models.py" line="179"/>
         <source>Event</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="179"/>
+        <location filename="../../console/ui/models.py" line="180"/>
         <source>By</source>
         <translation>操作人</translation>
     </message>
