@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     DateTime,
     ForeignKey,
@@ -95,10 +96,38 @@ class Case(Base):
     routing_reason: Mapped[str] = mapped_column(String(300), default="")
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     deadline_reason: Mapped[str] = mapped_column(String(200), default="")
+    # Work after intake, kept by the central server and pulled by the consoles.
+    owner: Mapped[short]
+    field_versions: Mapped[dict[str, int]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
+    extension_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    return_reason: Mapped[short]
+    reply_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    solved: Mapped[short]
+    satisfied: Mapped[short]
+    merged_into: Mapped[short]
 
     __table_args__ = (
         Index("ix_cases_caller_phone_created_at", "caller_phone", "created_at"),
         Index("ix_cases_seat_code_created_at", "seat_code", "created_at"),
+        Index("ix_cases_status_deadline_at", "status", "deadline_at"),
+        Index("ix_cases_lead_agency_code_created_at", "lead_agency_code", "created_at"),
+        Index("ix_cases_owner_created_at", "owner", "created_at"),
+        Index("ix_cases_created_at", "created_at"),
+        # Chinese substring search on the server (pg_trgm); nothing of it in SQLite.
+        Index(
+            "ix_cases_description_trgm",
+            "description",
+            postgresql_using="gin",
+            postgresql_ops={"description": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_cases_address_trgm",
+            "address",
+            postgresql_using="gin",
+            postgresql_ops={"address": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
         Index(
             "ix_cases_open_by_seat",
             "seat_code",

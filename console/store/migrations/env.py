@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from console.store import server_schema  # noqa: F401  (its tables join Base.metadata)
 from console.store.schema import Base
 
 connection = context.config.attributes["connection"]
