@@ -52,6 +52,19 @@ class EventKind(StrEnum):
     ANSWERED = "answered"
     DISPATCHED = "dispatched"
     NOTE_ADDED = "note_added"
+    UPDATED = "updated"
+    SIGNED = "signed"
+    RETURNED = "returned"
+    REPLIED = "replied"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_APPROVED = "extension_approved"
+    EXTENSION_REFUSED = "extension_refused"
+    REDISPATCHED = "redispatched"
+    REASSIGNED = "reassigned"
+    VOIDED = "voided"
+    MERGED = "merged"
+    FOLLOWED_UP = "followed_up"
+    CONFLICT = "conflict"
 
 
 _E = TypeVar("_E", bound=StrEnum)

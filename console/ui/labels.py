@@ -63,6 +63,19 @@ def events() -> dict[EventKind, str]:
         EventKind.ANSWERED: translate("Labels", "Answered at intake"),
         EventKind.DISPATCHED: translate("Labels", "Dispatched to"),
         EventKind.NOTE_ADDED: translate("Labels", "Note added"),
+        EventKind.UPDATED: translate("Labels", "Changed"),
+        EventKind.SIGNED: translate("Labels", "Signed for by the agency"),
+        EventKind.RETURNED: translate("Labels", "Returned by the agency"),
+        EventKind.REPLIED: translate("Labels", "Agency replied"),
+        EventKind.EXTENSION_REQUESTED: translate("Labels", "Extension requested"),
+        EventKind.EXTENSION_APPROVED: translate("Labels", "Extension approved"),
+        EventKind.EXTENSION_REFUSED: translate("Labels", "Extension refused"),
+        EventKind.REDISPATCHED: translate("Labels", "Re-dispatched to"),
+        EventKind.REASSIGNED: translate("Labels", "Reassigned to"),
+        EventKind.VOIDED: translate("Labels", "Voided"),
+        EventKind.MERGED: translate("Labels", "Merged into"),
+        EventKind.FOLLOWED_UP: translate("Labels", "Follow-up call"),
+        EventKind.CONFLICT: translate("Labels", "Change not applied (conflict)"),
     }
 
 

@@ -598,42 +598,107 @@
         <translation>添加备注</translation>
     </message>
     <message>
+        <location filename="../../console/ui/labels.py" line="66"/>
+        <source>Changed</source>
+        <translation>已修改</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="67"/>
+        <source>Signed for by the agency</source>
+        <translation>承办单位已签收</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="68"/>
+        <source>Returned by the agency</source>
+        <translation>承办单位退单</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="69"/>
+        <source>Agency replied</source>
+        <translation>承办单位已反馈</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="70"/>
+        <source>Extension requested</source>
+        <translation>申请延期</translation>
+    </message>
+    <message>
         <location filename="../../console/ui/labels.py" line="71"/>
+        <source>Extension approved</source>
+        <translation>延期已批准</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="72"/>
+        <source>Extension refused</source>
+        <translation>延期未批准</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="73"/>
+        <source>Re-dispatched to</source>
+        <translation>改派至</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="74"/>
+        <source>Reassigned to</source>
+        <translation>转交给</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="75"/>
+        <source>Voided</source>
+        <translation>已作废</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="76"/>
+        <source>Merged into</source>
+        <translation>已合并至</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="77"/>
+        <source>Follow-up call</source>
+        <translation>回访</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="78"/>
+        <source>Change not applied (conflict)</source>
+        <translation>修改未生效（冲突）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="84"/>
         <source>Required.</source>
         <translation>必填。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="72"/>
+        <location filename="../../console/ui/labels.py" line="85"/>
         <source>Not a valid phone number: mobile, or fixed line with or without area code.</source>
         <translation>不是有效的电话号码：请填写手机号码或固定电话（可带区号）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="75"/>
+        <location filename="../../console/ui/labels.py" line="88"/>
         <source>Too short: describe the request in at least a few words.</source>
         <translation>内容过短：请用几句话说明诉求。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="78"/>
+        <location filename="../../console/ui/labels.py" line="91"/>
         <source>Too long.</source>
         <translation>内容过长。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="79"/>
+        <location filename="../../console/ui/labels.py" line="92"/>
         <source>Say where: a district or an address.</source>
         <translation>请填写地点：区或详细地址。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="80"/>
+        <location filename="../../console/ui/labels.py" line="93"/>
         <source>Unknown agency.</source>
         <translation>未找到该单位。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="81"/>
+        <location filename="../../console/ui/labels.py" line="94"/>
         <source>A seat code is three digits, 001 to 999.</source>
         <translation>坐席号为三位数字，001 至 999。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="83"/>
+        <location filename="../../console/ui/labels.py" line="96"/>
         <source>Not accepted.</source>
         <translation>不符合要求。</translation>
     </message>

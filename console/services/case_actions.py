@@ -1,0 +1,163 @@
+"""What agencies and supervisors do to a case after intake, each a mutation with its audit trail.
+
+Agencies sign for, return (with a reason code), reply and ask for more time, on their own cases
+only; supervisors re-dispatch, reassign, decide extensions, void and merge; a follow-up call
+closes a replied case or reopens it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from console.domain.enums import EventKind, Status
+from console.domain.workflow import (
+    RETURN_REASONS,
+    SATISFIED,
+    SOLVED,
+    Action,
+    Refusal,
+    Role,
+    may,
+    next_status,
+)
+from console.services.case_mutations import text_arg, time_arg
+from console.services.mutations import APPLIED, Applying, Outcome, Rejected, handles
+from console.store.schema import Case
+
+
+def _act(
+    ctx: Applying, args: dict[str, Any], action: Action, solved: str = ""
+) -> tuple[Case, Status]:
+    """The locked case and its next status, once role, ownership and status allow `action`."""
+    if not may(ctx.actor.role, action):
+        raise Rejected(Refusal.ROLE.value, role=ctx.actor.role.value)
+    case = ctx.case(args.get("case_id"))
+    if ctx.actor.role is Role.AGENCY and case.lead_agency_code != ctx.actor.agency_code:
+        raise Rejected(Refusal.NOT_THEIR_CASE.value)
+    status = next_status(action, Status(case.status), solved)
+    if isinstance(status, Refusal):
+        raise Rejected(status.value, status=case.status, action=action.value)
+    return case, status
+
+
+def _done(
+    ctx: Applying, case: Case, action: Action, changes: dict[str, Any], event: EventKind,
+    detail: str = "",
+) -> Outcome:  # fmt: skip
+    before = {name: getattr(case, name) for name in changes}
+    for name, value in changes.items():
+        setattr(case, name, value)
+    ctx.changed(case, f"case.{action.value}", before, changes, (event, detail))
+    return Outcome(APPLIED, {"case_id": case.id, "version": case.version, "status": case.status})
+
+
+@handles("case.sign")
+def sign(ctx: Applying, args: dict[str, Any]) -> Outcome:
+    case, status = _act(ctx, args, Action.SIGN)
+    return _done(ctx, case, Action.SIGN, {"status": status.value}, EventKind.SIGNED)
+
+
+@handles("case.return")
+def return_case(ctx: Applying, args: dict[str, Any]) -> Outcome:
+    case, status = _act(ctx, args, Action.RETURN)
+    reason = args.get("reason_code")
+    if reason not in RETURN_REASONS:
+        raise Rejected("invalid_args", field="reason_code", allowed=sorted(RETURN_REASONS))
+    changes = {"status": status.value, "return_reason": reason}
+    return _done(ctx, case, Action.RETURN, changes, EventKind.RETURNED, RETURN_REASONS[reason])
+
+
+@handles("case.reply")
+def reply(ctx: Applying, args: dict[str, Any]) -> Outcome:
+    case, status = _act(ctx, args, Action.REPLY)
+    text = text_arg(args, "text", 4000)
+    return _done(ctx, case, Action.REPLY, {"status": status.value, "reply_text": text},
+                 EventKind.REPLIED)  # fmt: skip
+
+
+@handles("case.request_extension")
+def request_extension(ctx: Applying, args: dict[str, Any]) -> Outcome:
+    case, _ = _act(ctx, args, Action.REQUEST_EXTENSION)
+    until = time_arg(args, "until")
+    if until is None or (case.deadline_at is not None and until <= case.deadline_at):
+        raise Rejected("invalid_args", field="until")
+    reason = text_arg(args, "reason", 500)
+    return _done(ctx, case, Action.REQUEST_EXTENSION, {"extension_until": until},
+                 EventKind.EXTENSION_REQUESTED, reason)  # fmt: skip
+
+
+@handles("case.approve_extension")
+def approve_extension(ctx: Applying, args: dict[str, Any]) -> Outcome:
+    case, _ = _act(ctx, args, Action.APPROVE_EXTENSION)
+    if case.extension_until is None:
+        raise Rejected(Refusal.NO_EXTENSION.value)
+    changes = {"deadline_at": case.extension_until, "extension_until": None}
+    return _done(ctx, case, Action.APPROVE_EXTENSION, changes, EventKind.EXTENSION_APPROVED)
+
+
+@handles("case.refuse_extension")
+def refuse_extension(ctx: Applying, args: dict[str, Any]) -> Outcome:
+    case, _ = _act(ctx, args, Action.REFUSE_EXTENSION)
+    if case.extension_until is None:
+        raise Rejected(Refusal.NO_EXTENSION.value)
+    return _done(ctx, case, Action.REFUSE_EXTENSION, {"extension_until": None},
+                 EventKind.EXTENSION_REFUSED)  # fmt: skip
+
+
+@handles("case.redispatch")
+def redispatch(ctx: Applying, args: dict[str, Any]) -> Outcome:
+    case, status = _act(ctx, args, Action.REDISPATCH)
+    agency = ctx.reference.agencies.get(args.get("agency_code", ""))
+    if agency is None:
+        raise Rejected("invalid_args", field="agency_code")
+    changes = {"status": status.value, "lead_agency_code": agency.code,
+               "lead_agency_name": agency.name, "return_reason": ""}  # fmt: skip
+    outcome = _done(ctx, case, Action.REDISPATCH, changes, EventKind.REDISPATCHED, agency.name)
+    _claim_fields(case, ("lead_agency_code",))
+    return outcome
+
+
+@handles("case.reassign")
+def reassign(ctx: Applying, args: dict[str, Any]) -> Outcome:
+    case, _ = _act(ctx, args, Action.REASSIGN)
+    owner = text_arg(args, "owner", 50)
+    outcome = _done(ctx, case, Action.REASSIGN, {"owner": owner}, EventKind.REASSIGNED, owner)
+    _claim_fields(case, ("owner",))
+    return outcome
+
+
+@handles("case.void")
+def void(ctx: Applying, args: dict[str, Any]) -> Outcome:
+    case, status = _act(ctx, args, Action.VOID)
+    reason = text_arg(args, "reason", 500)
+    return _done(ctx, case, Action.VOID, {"status": status.value}, EventKind.VOIDED, reason)
+
+
+@handles("case.merge")
+def merge(ctx: Applying, args: dict[str, Any]) -> Outcome:
+    """A duplicate goes void, pointing at the case that carries on."""
+    case, status = _act(ctx, args, Action.MERGE)
+    target = ctx.case(args.get("into_case_id"))
+    if target.id == case.id or target.status == Status.VOID.value:
+        raise Rejected("invalid_args", field="into_case_id")
+    changes = {"status": status.value, "merged_into": target.id}
+    outcome = _done(ctx, case, Action.MERGE, changes, EventKind.MERGED, target.case_no)
+    ctx.changed(target, "case.merge_target", None, {"merged_from": case.id},
+                (EventKind.MERGED, case.case_no))  # fmt: skip
+    return outcome
+
+
+@handles("case.follow_up")
+def follow_up(ctx: Applying, args: dict[str, Any]) -> Outcome:
+    solved, satisfied = args.get("solved"), args.get("satisfied")
+    if solved not in SOLVED or satisfied not in SATISFIED:
+        raise Rejected("invalid_args", field="solved" if solved not in SOLVED else "satisfied")
+    case, status = _act(ctx, args, Action.FOLLOW_UP, str(solved))
+    changes = {"status": status.value, "solved": solved, "satisfied": satisfied}
+    return _done(ctx, case, Action.FOLLOW_UP, changes, EventKind.FOLLOWED_UP,
+                 f"{solved}/{satisfied}")  # fmt: skip
+
+
+def _claim_fields(case: Case, names: tuple[str, ...]) -> None:
+    """A supervisor's decision beats any console change based on an older version."""
+    case.field_versions = {**(case.field_versions or {}), **dict.fromkeys(names, case.version)}
