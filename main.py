@@ -1,4 +1,5 @@
-"""Entry point: `python main.py` opens the console; `python main.py bench` runs the benchmark."""
+"""Entry point: `python main.py` opens the console, `python main.py server` runs the central
+server, `python main.py bench` runs the benchmark."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import sys
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["server"]:
+        from console.server.cli import run as run_server
+
+        return run_server(argv[1:])
     if argv[:1] == ["bench"]:
         from console.bench.cli import run as run_bench
 

@@ -41,9 +41,13 @@ def _act(
 
 
 def _done(
-    ctx: Applying, case: Case, action: Action, changes: dict[str, Any], event: EventKind,
+    ctx: Applying,
+    case: Case,
+    action: Action,
+    changes: dict[str, Any],
+    event: EventKind,
     detail: str = "",
-) -> Outcome:  # fmt: skip
+) -> Outcome:
     before = {name: getattr(case, name) for name in changes}
     for name, value in changes.items():
         setattr(case, name, value)
@@ -71,8 +75,9 @@ def return_case(ctx: Applying, args: dict[str, Any]) -> Outcome:
 def reply(ctx: Applying, args: dict[str, Any]) -> Outcome:
     case, status = _act(ctx, args, Action.REPLY)
     text = text_arg(args, "text", 4000)
-    return _done(ctx, case, Action.REPLY, {"status": status.value, "reply_text": text},
-                 EventKind.REPLIED)  # fmt: skip
+    return _done(
+        ctx, case, Action.REPLY, {"status": status.value, "reply_text": text}, EventKind.REPLIED
+    )
 
 
 @handles("case.request_extension")
@@ -82,8 +87,14 @@ def request_extension(ctx: Applying, args: dict[str, Any]) -> Outcome:
     if until is None or (case.deadline_at is not None and until <= case.deadline_at):
         raise Rejected("invalid_args", field="until")
     reason = text_arg(args, "reason", 500)
-    return _done(ctx, case, Action.REQUEST_EXTENSION, {"extension_until": until},
-                 EventKind.EXTENSION_REQUESTED, reason)  # fmt: skip
+    return _done(
+        ctx,
+        case,
+        Action.REQUEST_EXTENSION,
+        {"extension_until": until},
+        EventKind.EXTENSION_REQUESTED,
+        reason,
+    )
 
 
 @handles("case.approve_extension")
@@ -100,8 +111,9 @@ def refuse_extension(ctx: Applying, args: dict[str, Any]) -> Outcome:
     case, _ = _act(ctx, args, Action.REFUSE_EXTENSION)
     if case.extension_until is None:
         raise Rejected(Refusal.NO_EXTENSION.value)
-    return _done(ctx, case, Action.REFUSE_EXTENSION, {"extension_until": None},
-                 EventKind.EXTENSION_REFUSED)  # fmt: skip
+    return _done(
+        ctx, case, Action.REFUSE_EXTENSION, {"extension_until": None}, EventKind.EXTENSION_REFUSED
+    )
 
 
 @handles("case.redispatch")
@@ -110,8 +122,12 @@ def redispatch(ctx: Applying, args: dict[str, Any]) -> Outcome:
     agency = ctx.reference.agencies.get(args.get("agency_code", ""))
     if agency is None:
         raise Rejected("invalid_args", field="agency_code")
-    changes = {"status": status.value, "lead_agency_code": agency.code,
-               "lead_agency_name": agency.name, "return_reason": ""}  # fmt: skip
+    changes = {
+        "status": status.value,
+        "lead_agency_code": agency.code,
+        "lead_agency_name": agency.name,
+        "return_reason": "",
+    }
     outcome = _done(ctx, case, Action.REDISPATCH, changes, EventKind.REDISPATCHED, agency.name)
     _claim_fields(case, ("lead_agency_code",))
     return outcome
@@ -142,8 +158,13 @@ def merge(ctx: Applying, args: dict[str, Any]) -> Outcome:
         raise Rejected("invalid_args", field="into_case_id")
     changes = {"status": status.value, "merged_into": target.id}
     outcome = _done(ctx, case, Action.MERGE, changes, EventKind.MERGED, target.case_no)
-    ctx.changed(target, "case.merge_target", None, {"merged_from": case.id},
-                (EventKind.MERGED, case.case_no))  # fmt: skip
+    ctx.changed(
+        target,
+        "case.merge_target",
+        None,
+        {"merged_from": case.id},
+        (EventKind.MERGED, case.case_no),
+    )
     return outcome
 
 
@@ -154,8 +175,9 @@ def follow_up(ctx: Applying, args: dict[str, Any]) -> Outcome:
         raise Rejected("invalid_args", field="solved" if solved not in SOLVED else "satisfied")
     case, status = _act(ctx, args, Action.FOLLOW_UP, str(solved))
     changes = {"status": status.value, "solved": solved, "satisfied": satisfied}
-    return _done(ctx, case, Action.FOLLOW_UP, changes, EventKind.FOLLOWED_UP,
-                 f"{solved}/{satisfied}")  # fmt: skip
+    return _done(
+        ctx, case, Action.FOLLOW_UP, changes, EventKind.FOLLOWED_UP, f"{solved}/{satisfied}"
+    )
 
 
 def _claim_fields(case: Case, names: tuple[str, ...]) -> None:

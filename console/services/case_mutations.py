@@ -29,9 +29,17 @@ STAFF = frozenset({Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMIN})
 _CASE_NO = re.compile(r"[0-9]{13}")
 # Fields a console may change after intake, and how each is checked.
 EDITABLE = (
-    "urgency", "category_code", "district_name", "street_name", "community", "address",
-    "description", "caller_name", "callback_phone", "lead_agency_code",
-)  # fmt: skip
+    "urgency",
+    "category_code",
+    "district_name",
+    "street_name",
+    "community",
+    "address",
+    "description",
+    "caller_name",
+    "callback_phone",
+    "lead_agency_code",
+)
 MAX_NOTE = 2000
 
 

@@ -72,6 +72,7 @@ def _keep_as_last_good(texts: dict[str, str], folder: Path) -> None:
         for name, text in texts.items()
     ):
         return
+    folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".reference-", dir=folder.parent))
     for name, text in texts.items():
         (staging / name).write_text(text, encoding="utf-8")

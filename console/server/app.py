@@ -1,0 +1,45 @@
+"""The FastAPI application: one factory, stateless, every instance alike."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from fastapi import FastAPI
+
+from console.server import auth_api, consoles_api, errors, health_api, logs
+from console.server.config import ServerConfig
+from console.server.database import server_engine
+from console.services.context import utc_now
+from console.store.db import session_factory
+from console.store.reference_files import load_reference
+
+
+def create_app(config: ServerConfig, clock: Callable[[], datetime] = utc_now) -> FastAPI:
+    engine = server_engine(config.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="12345 Hotline central server",
+        version="1",
+        description="Accounts, console enrolment and sync, the case service, agency and "
+        "supervisor actions, and Open311 GeoReport v2.",
+        lifespan=lifespan,
+    )
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    loaded = load_reference(config.reference_dir, config.data_dir)
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    app.state.reference = loaded.data
+    app.state.clock = clock
+    app.state.config = config
+    errors.install(app)
+    logs.install(app)
+    for router in (health_api.router, auth_api.router, consoles_api.router):
+        app.include_router(router)
+    return app

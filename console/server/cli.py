@@ -1,0 +1,145 @@
+"""`python main.py server …`: run the server, migrate its database, manage accounts and keys."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from console.domain.errors import FieldError, ValidationFailed
+from console.domain.workflow import Role
+from console.server.config import DEFAULT_DATABASE, ServerConfig
+from console.server.database import server_engine
+from console.services import accounts, api_keys
+from console.services.context import utc_now
+from console.store.db import session_factory
+from console.store.migrations import upgrade_to_head
+from console.store.reference_files import load_reference
+
+DEFAULT_PORT = 8345
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python main.py server", description="The 12345 Hotline central server."
+    )
+    parser.add_argument(
+        "--database-url",
+        default=DEFAULT_DATABASE,
+        help="SQLAlchemy URL: postgresql+psycopg://user@host/db in production "
+        f"(default: {DEFAULT_DATABASE}, a file to try the server out)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path("server-data"),
+        help="the centre's own reference files, in <dir>/reference/",
+    )
+    commands = parser.add_subparsers(dest="command")
+    run = commands.add_parser("run", help="serve the API (the default); migrates first")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=DEFAULT_PORT)
+    commands.add_parser("migrate", help="bring the database to the newest schema")
+    user = commands.add_parser("create-user", help="create an account; the password is asked")
+    user.add_argument("username")
+    user.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user.add_argument("--name", required=True, help="display name")
+    user.add_argument("--agency", default="", help="agency code, for the agency role")
+    user.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of asking",
+    )
+    for name, text in (
+        ("disable-user", "disable an account, ending its sessions"),
+        ("enable-user", "enable an account again"),
+    ):
+        commands.add_parser(name, help=text).add_argument("username")
+    issue = commands.add_parser("issue-api-key", help="issue an Open311 API key")
+    issue.add_argument("name", help="who the key is for")
+    revoke = commands.add_parser("revoke-api-key", help="revoke an Open311 API key")
+    revoke.add_argument("key_id")
+    return parser.parse_args(argv)
+
+
+def run(argv: list[str]) -> int:
+    args = parse_args(argv)
+    command = args.command or "run"
+    if command == "run":
+        return _serve(args)
+    engine = server_engine(args.database_url)
+    upgrade_to_head(engine)
+    if command == "migrate":
+        print("database at the newest schema")
+        return 0
+    sessions = session_factory(engine)
+    actions: dict[str, Callable[[argparse.Namespace, Session], str]] = {
+        "create-user": _create_user,
+        "disable-user": _disable,
+        "enable-user": _enable,
+        "issue-api-key": _issue_key,
+        "revoke-api-key": _revoke_key,
+    }
+    with sessions() as session:
+        try:
+            message = actions[command](args, session)
+        except ValidationFailed as error:
+            for problem in error.errors:
+                print(f"{problem.field}: {problem.code}", file=sys.stderr)
+            return 2
+        session.commit()
+    print(message)
+    return 0
+
+
+def _create_user(args: argparse.Namespace, session: Session) -> str:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            raise ValidationFailed([FieldError("password", "passwords_differ")])
+    reference = load_reference(ServerConfig().reference_dir, args.data_dir).data
+    accounts.create_account(
+        session, reference, args.username, args.name, args.role, password, args.agency, utc_now()
+    )
+    return f"account {args.username} ({args.role}) created"
+
+
+def _disable(args: argparse.Namespace, session: Session) -> str:
+    accounts.set_disabled(session, args.username, disabled=True)
+    return f"account {args.username} disabled; its sessions have ended"
+
+
+def _enable(args: argparse.Namespace, session: Session) -> str:
+    accounts.set_disabled(session, args.username, disabled=False)
+    return f"account {args.username} enabled"
+
+
+def _issue_key(args: argparse.Namespace, session: Session) -> str:
+    key_id, key = api_keys.issue(session, args.name, utc_now())
+    return f"key id {key_id}\napi_key {key}\n(the key is shown only now)"
+
+
+def _revoke_key(args: argparse.Namespace, session: Session) -> str:
+    api_keys.revoke(session, args.key_id, utc_now())
+    return f"key {args.key_id} revoked"
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from console.server import logs
+    from console.server.app import create_app
+
+    logs.configure()
+    engine = server_engine(args.database_url)
+    upgrade_to_head(engine)
+    engine.dispose()
+    app = create_app(ServerConfig(database_url=args.database_url, data_dir=args.data_dir))
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+    return 0

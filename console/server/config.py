@@ -1,0 +1,20 @@
+"""How a server instance is set up: its database and where the reference data comes from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from console.paths import REFERENCE
+
+DEFAULT_DATABASE = "sqlite:///hotline-server.sqlite3"
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    database_url: str = DEFAULT_DATABASE
+    reference_dir: Path = REFERENCE
+    # A centre's own copies of reference files (same names) take precedence; see the README.
+    data_dir: Path = Path("server-data")
+    # Long-poll: how long a poke request waits for a change before answering "nothing".
+    poke_timeout_s: float = 25.0

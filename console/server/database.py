@@ -1,0 +1,21 @@
+"""The server's engine: PostgreSQL by URL, or a SQLite file for a try-out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, make_url
+
+from console.store.db import sqlite_engine
+
+
+def server_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if not parsed.database:
+            raise ValueError("a SQLite database URL needs a file: sqlite:///path/to/file")
+        return sqlite_engine(Path(parsed.database))
+    # hide_parameters: an error's text must not carry a caller's number or words into the log.
+    return create_engine(
+        parsed, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+    )

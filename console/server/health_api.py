@@ -1,0 +1,30 @@
+"""Liveness and readiness, for the load balancer."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from sqlalchemy import text
+
+from console.server.errors import ApiError
+from console.store.db import SCHEMA_HEAD
+
+router = APIRouter(tags=["operation"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process answers."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+def readyz(request: Request) -> dict[str, str]:
+    """The database answers and carries the schema this server expects."""
+    try:
+        with request.app.state.engine.connect() as conn:
+            version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception as error:  # any database failure means: not ready
+        raise ApiError(503, "not_ready", "database unavailable") from error
+    if version != SCHEMA_HEAD:
+        raise ApiError(503, "not_ready", f"schema {version}, expected {SCHEMA_HEAD}")
+    return {"status": "ready", "schema": version}
