@@ -8,7 +8,17 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
-from console.server import auth_api, consoles_api, errors, health_api, logs
+from console.server import (
+    actions_api,
+    auth_api,
+    cases_api,
+    consoles_api,
+    errors,
+    health_api,
+    logs,
+    open311_api,
+    sync_api,
+)
 from console.server.config import ServerConfig
 from console.server.database import server_engine
 from console.services.context import utc_now
@@ -40,6 +50,8 @@ def create_app(config: ServerConfig, clock: Callable[[], datetime] = utc_now) ->
     app.state.config = config
     errors.install(app)
     logs.install(app)
-    for router in (health_api.router, auth_api.router, consoles_api.router):
+    routers = (health_api, auth_api, consoles_api, sync_api, cases_api, actions_api, open311_api)
+    for module in routers:
+        router = module.router
         app.include_router(router)
     return app
