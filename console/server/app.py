@@ -52,6 +52,5 @@ def create_app(config: ServerConfig, clock: Callable[[], datetime] = utc_now) ->
     logs.install(app)
     routers = (health_api, auth_api, consoles_api, sync_api, cases_api, actions_api, open311_api)
     for module in routers:
-        router = module.router
-        app.include_router(router)
+        app.include_router(module.router)
     return app

@@ -19,8 +19,8 @@ from sqlalchemy import create_engine
 from console.domain.workflow import Role
 from console.paths import REFERENCE
 from console.services import accounts
-from console.services.enrolment import enrol
 from console.services.context import utc_now
+from console.services.enrolment import enrol
 from console.store.db import session_factory
 from console.store.migrations import upgrade_to_head
 from console.store.reference_files import load_reference
