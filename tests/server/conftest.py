@@ -55,8 +55,9 @@ class Server:
         engine = create_engine(self.database_url)
         with session_factory(engine)() as session:
             reference = load_reference(REFERENCE, self.log.parent / "data").data
-            accounts.create_account(session, reference, name, name, role.value, PASSWORD,
-                                    agency_code, utc_now())  # fmt: skip
+            accounts.create_account(
+                session, reference, name, name, role.value, PASSWORD, agency_code, utc_now()
+            )
             session.commit()
         engine.dispose()
         return name
@@ -93,11 +94,26 @@ def start_server(database_url: str, folder: Path) -> Server:
     engine.dispose()
     port = free_port()
     log = folder / "server.log"
-    command = [sys.executable, "main.py", "server", "--database-url", database_url,
-               "--data-dir", str(folder / "data"), "run", "--port", str(port)]  # fmt: skip
+    command = [
+        sys.executable,
+        "main.py",
+        "server",
+        "--database-url",
+        database_url,
+        "--data-dir",
+        str(folder / "data"),
+        "run",
+        "--port",
+        str(port),
+    ]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
     server = Server(f"http://127.0.0.1:{port}", database_url, process, log)
     deadline = time.monotonic() + 30
     while True:

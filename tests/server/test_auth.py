@@ -55,8 +55,12 @@ def test_disabling_an_account_ends_its_sessions_at_once(server: Server) -> None:
 def test_only_an_admin_creates_accounts_and_never_with_a_short_password(server: Server) -> None:
     admin = server.login(server.user(Role.ADMIN))
     supervisor = server.login(server.user(Role.SUPERVISOR))
-    account = {"username": "zhang.wei", "display_name": "张伟", "role": "call_taker",
-               "password": PASSWORD}  # fmt: skip
+    account = {
+        "username": "zhang.wei",
+        "display_name": "张伟",
+        "role": "call_taker",
+        "password": PASSWORD,
+    }
     with server.client(supervisor) as http:
         assert http.post("/v1/accounts", json=account).status_code == 403
     with server.client(admin) as http:
@@ -75,8 +79,13 @@ def test_a_console_enrols_once_and_keeps_its_seat(server: Server) -> None:
         again = http.post("/v1/consoles", json={"client_id": client_id})
         assert first.status_code == again.status_code == 200
         assert first.json()["seat_code"] == again.json()["seat_code"]
-        taken = http.post("/v1/consoles", json={"client_id": "1f5b8e2a-6d3c-4b7e-9a1f-2c4d6e8f0a1b",
-                                                "seat_code": first.json()["seat_code"]})  # fmt: skip
+        taken = http.post(
+            "/v1/consoles",
+            json={
+                "client_id": "1f5b8e2a-6d3c-4b7e-9a1f-2c4d6e8f0a1b",
+                "seat_code": first.json()["seat_code"],
+            },
+        )
         assert taken.status_code == 422
         bad = http.post("/v1/consoles", json={"client_id": "not-a-uuid"})
         assert bad.status_code == 422
