@@ -195,6 +195,16 @@ def upgrade() -> None:
         op.alter_column(
             "change_log", "xid", server_default=sa.text("(pg_current_xact_id()::text::bigint)")
         )
+        # Consoles waiting on a long poll are woken when a transaction that changed cases
+        # commits (NOTIFY is delivered at commit, never for a rollback).
+        op.execute(
+            "CREATE FUNCTION notify_case_changes() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN PERFORM pg_notify('case_changes', ''); RETURN NULL; END $$"
+        )
+        op.execute(
+            "CREATE TRIGGER change_log_notify AFTER INSERT ON change_log "
+            "FOR EACH STATEMENT EXECUTE FUNCTION notify_case_changes()"
+        )
         # Chinese substring search in descriptions and addresses.
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.create_index(
@@ -215,6 +225,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER change_log_notify ON change_log")
+        op.execute("DROP FUNCTION notify_case_changes()")
         op.drop_index("ix_cases_address_trgm", table_name="cases")
         op.drop_index("ix_cases_description_trgm", table_name="cases")
     with op.batch_alter_table("cases", schema=None) as batch_op:

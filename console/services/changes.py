@@ -1,0 +1,9 @@
+"""Where the server applies a mutation: importing this registers every handler with the engine."""
+
+from __future__ import annotations
+
+from console.services import case_actions, case_mutations
+from console.services.mutations import Actor, Mutation, Outcome, apply
+
+HANDLER_MODULES = (case_mutations, case_actions)
+__all__ = ["HANDLER_MODULES", "Actor", "Mutation", "Outcome", "apply"]
