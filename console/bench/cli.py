@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from console.bench import measures, ui_measures
+from console.bench import measures, server_measures, server_polling, server_rig, ui_measures
 from console.bench.generate import REFERENCE, Dataset, generate
 from console.bench.measures import HISTORY, MEMORY, SAVE, SEARCH, START
-from console.bench.report import Result, Spec, failed, table, write_json
+from console.bench.report import DataFacts, Result, Spec, failed, table, write_json
+from console.bench.server_data import Cluster, NotEnoughDisk, ServerData, database_bytes, prepare
+from console.bench.server_measures import HISTORY as SERVER_HISTORY
+from console.bench.server_measures import LONG_POLL, POLLING, PULL, PUSH
 from console.services.local import open_local
 
 FULL_CASES = 1_000_000
 QUICK_CASES = 20_000
 START_RUNS = 5
 QUICK_START_RUNS = 3
+SERVER_CASES = 10_000_000
+QUICK_SERVER_CASES = 200_000
+SERVER_PROCESSES = 2  # one per core
+PUSH_CONSOLES = 8
+PUSH_BATCHES = 25  # per console: 20,000 cases in all
+QUICK_PUSH_BATCHES = 5
+POLL_SECONDS = 60.0
+QUICK_POLL_SECONDS = 20.0
+HISTORY_SAMPLES_PER_REPEAT = 5  # p99 wants more samples than a median
+SERVER_SPECS = (SERVER_HISTORY, PUSH, PULL, POLLING, LONG_POLL)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -26,7 +40,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "database, each figure beside a baseline taken in the same run.",
     )
     parser.add_argument(
-        "--quick", action="store_true", help=f"{QUICK_CASES:,} cases instead of {FULL_CASES:,}"
+        "--quick",
+        action="store_true",
+        help=f"{QUICK_CASES:,} cases instead of {FULL_CASES:,} "
+        f"({QUICK_SERVER_CASES:,} instead of {SERVER_CASES:,} with --server)",
+    )
+    parser.add_argument(
+        "--server",
+        action="store_true",
+        help="measure the central server on PostgreSQL instead of the console",
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     parser.add_argument(
@@ -58,6 +80,8 @@ def _positive(text: str) -> int:
 
 def run(argv: list[str]) -> int:
     args = parse_args(argv)
+    if args.server:
+        return _run_server(args)
     cases = QUICK_CASES if args.quick else FULL_CASES
     dataset = generate(args.data_dir / f"{cases}-cases", cases, args.seed, progress=_say)
     history, save, search = _in_process(dataset, args.repeat, args.seed)
@@ -101,3 +125,74 @@ def _taken(spec: Spec, take: Callable[[], Result]) -> Result:
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def _run_server(args: argparse.Namespace) -> int:
+    cases = QUICK_SERVER_CASES if args.quick else SERVER_CASES
+    cluster = Cluster(args.data_dir / "pg")
+    started = cluster.start()
+    try:
+        data = prepare(cluster, cases, args.seed, _say, workers=os.cpu_count() or 1)
+        results = _server_measures(data, args)
+        facts = DataFacts(cases, args.seed, database_bytes(data.conninfo), data.seconds,
+                          data.reused, "PostgreSQL")  # fmt: skip
+    except NotEnoughDisk as error:
+        _say(str(error))
+        return 2
+    finally:
+        if started:  # a cluster that was running already is left running
+            cluster.stop()
+    print(table(results, facts))
+    if args.json:
+        write_json(args.json, results, facts)
+    return 0
+
+
+def _server_measures(data: ServerData, args: argparse.Namespace) -> list[Result]:
+    """Every server measure, on server processes of their own. What the measures wrote is
+    removed after the run, and before it in case an earlier one was interrupted."""
+    try:
+        server_rig.clean_up(data.conninfo)
+        server_rig.ensure_account(data.url)
+        with server_rig.servers(data, args.data_dir / "pg-run", SERVER_PROCESSES) as servers:
+            return _on_servers(servers, data, args)
+    except Exception as error:  # without a server there is nothing to measure
+        return [failed(spec, error) for spec in SERVER_SPECS]
+    finally:
+        server_rig.clean_up(data.conninfo)
+
+
+def _on_servers(
+    servers: server_rig.Servers, data: ServerData, args: argparse.Namespace
+) -> list[Result]:
+    _say("measuring caller history, push and pull …")
+    samples = args.repeat * HISTORY_SAMPLES_PER_REPEAT
+    batches = QUICK_PUSH_BATCHES if args.quick else PUSH_BATCHES
+    results = [
+        _taken(SERVER_HISTORY, lambda: server_measures.history(servers, data, samples)),
+        _taken(PUSH, lambda: server_measures.push(servers, data, PUSH_CONSOLES, batches)),
+    ]
+    try:
+        download = server_measures.pull(servers)
+    except Exception as error:  # the pollers start where the download ends
+        return [*results, failed(PULL, error), *_without(error)]
+    seconds = QUICK_POLL_SECONDS if args.quick else POLL_SECONDS
+    return [*results, download.result, *_polling(servers, data, download.cursor, seconds)]
+
+
+def _polling(servers: server_rig.Servers, data: ServerData, cursor: str, seconds: float
+             ) -> list[Result]:  # fmt: skip
+    _say(f"logging in the data's consoles, then {seconds:.0f} s of polling and long-polling …")
+    try:
+        fleet = server_polling.Fleet.log_in(servers, server_rig.generated_consoles(data.conninfo))
+    except Exception as error:  # neither can run without the consoles logged in
+        return _without(error)
+
+    def poll(long: bool) -> Result:
+        return server_polling.polling(servers, fleet, cursor, seconds, long)
+
+    return [_taken(POLLING, lambda: poll(False)), _taken(LONG_POLL, lambda: poll(True))]
+
+
+def _without(error: Exception) -> list[Result]:
+    return [failed(POLLING, error), failed(LONG_POLL, error)]

@@ -24,14 +24,20 @@ class Figure:
 
     median: float
     p95: float
+    p99: float
     max: float
     samples: int
 
     @classmethod
     def of(cls, values: Sequence[float]) -> Figure:
         ordered = sorted(values)
-        rank = max(0, math.ceil(0.95 * len(ordered)) - 1)  # nearest rank: no interpolation
-        return cls(statistics.median(ordered), ordered[rank], ordered[-1], len(ordered))
+        return cls(statistics.median(ordered), _rank(ordered, 0.95), _rank(ordered, 0.99),
+                   ordered[-1], len(ordered))  # fmt: skip
+
+
+def _rank(ordered: Sequence[float], share: float) -> float:
+    """The nearest-rank percentile: a sample taken, never an interpolation."""
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 @dataclass(frozen=True)
@@ -39,8 +45,9 @@ class Spec:
     name: str
     budget: float
     unit: str
-    statistic: str  # the figure the budget is for: "median" or "max"
+    statistic: str  # the figure the budget is for: "median", "p99" or "max"
     baseline: str = ""  # what the baseline is, if the measure has one
+    at_least: bool = False  # the budget is a floor (a rate), not a ceiling
 
 
 @dataclass(frozen=True)
@@ -61,14 +68,33 @@ class Result:
     @property
     def met(self) -> bool | None:
         reached = self.value(self.reached)
-        return reached < self.spec.budget if reached is not None else None
+        if reached is None:
+            return None
+        return reached >= self.spec.budget if self.spec.at_least else reached < self.spec.budget
 
 
 def failed(spec: Spec, error: BaseException) -> Result:
     return Result(spec, error=f"{type(error).__name__}: {error}".strip().rstrip(":"))
 
 
-def table(results: Sequence[Result], dataset: Dataset) -> str:
+@dataclass(frozen=True)
+class DataFacts:
+    """What the figures were taken on: the console's SQLite data or the server's PostgreSQL."""
+
+    cases: int
+    seed: int
+    database_bytes: int
+    generation_seconds: float
+    reused: bool
+    database: str = "SQLite"
+
+    @classmethod
+    def of(cls, dataset: Dataset) -> DataFacts:
+        return cls(dataset.cases, dataset.seed, _database_bytes(dataset),
+                   round(dataset.seconds, 1), dataset.reused)  # fmt: skip
+
+
+def table(results: Sequence[Result], data: Dataset | DataFacts) -> str:
     head = ("measure", "budget", "reached", "baseline", "ratio", "met")
     rows = [head, *(_row(r) for r in results)]
     widths = [max(len(row[i]) for row in rows if len(row) > i) for i in range(len(head))]
@@ -77,18 +103,12 @@ def table(results: Sequence[Result], dataset: Dataset) -> str:
         for row in rows
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join([*lines, "", _footer(dataset)])
+    return "\n".join([*lines, "", _footer(_facts(data))])
 
 
-def write_json(path: Path, results: Sequence[Result], dataset: Dataset) -> None:
+def write_json(path: Path, results: Sequence[Result], data: Dataset | DataFacts) -> None:
     document = {
-        "data": {
-            "cases": dataset.cases,
-            "seed": dataset.seed,
-            "database_bytes": _database_bytes(dataset),
-            "generation_seconds": round(dataset.seconds, 1),
-            "reused": dataset.reused,
-        },
+        "data": asdict(_facts(data)),
         "machine": _machine(),
         "results": [
             {**asdict(r), "ratio": r.ratio, "met": r.met, "value": r.value(r.reached)}
@@ -98,9 +118,13 @@ def write_json(path: Path, results: Sequence[Result], dataset: Dataset) -> None:
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def _facts(data: Dataset | DataFacts) -> DataFacts:
+    return data if isinstance(data, DataFacts) else DataFacts.of(data)
+
+
 def _row(result: Result) -> tuple[str, ...]:
     spec = result.spec
-    budget = f"< {_number(spec.budget)} {spec.unit}"
+    budget = f"{'≥' if spec.at_least else '<'} {_number(spec.budget)} {spec.unit}"
     if result.error:
         reason = (
             result.error if len(result.error) <= _MAX_REASON else result.error[:_MAX_REASON] + "…"
@@ -115,9 +139,10 @@ def _row(result: Result) -> tuple[str, ...]:
 def _figure(result: Result, figure: Figure | None) -> str:
     if figure is None:
         return "—"
-    unit = result.spec.unit
-    if result.spec.statistic == "max":
-        return f"{_number(figure.max)} {unit} max (median {_number(figure.median)})"
+    unit, statistic = result.spec.unit, result.spec.statistic
+    if statistic != "median":
+        value = _number(getattr(figure, statistic))
+        return f"{value} {unit} {statistic} (median {_number(figure.median)})"
     return f"{_number(figure.median)} {unit} median (p95 {_number(figure.p95)})"
 
 
@@ -125,13 +150,13 @@ def _number(value: float) -> str:
     return f"{value:.3g}" if value < 100 else f"{value:.0f}"
 
 
-def _footer(dataset: Dataset) -> str:
-    made = "reused" if dataset.reused else "generated"
+def _footer(data: DataFacts) -> str:
+    made = "reused" if data.reused else "generated"
     machine = _machine()
-    size_mb = _database_bytes(dataset) / 2**20
+    size_mb = data.database_bytes / 2**20
     return (
-        f"data: {dataset.cases:,} cases, seed {dataset.seed}, {made} "
-        f"(generation took {dataset.seconds:.0f} s), database {size_mb:,.0f} MB"
+        f"data: {data.cases:,} cases in {data.database}, seed {data.seed}, {made} "
+        f"(generation took {data.generation_seconds:.0f} s), database {size_mb:,.0f} MB"
         f"\nmachine: {machine['cpus']} CPUs, {machine['memory_gb']} GB RAM, {machine['platform']}, "
         f"Python {machine['python']}"
     )

@@ -14,6 +14,7 @@ from console.server import (
     cases_api,
     consoles_api,
     errors,
+    guards,
     health_api,
     logs,
     open311_api,
@@ -21,6 +22,7 @@ from console.server import (
 )
 from console.server.config import ServerConfig
 from console.server.database import server_engine
+from console.server.notifier import Notifier
 from console.services.context import utc_now
 from console.store.db import session_factory
 from console.store.reference_files import load_reference
@@ -28,10 +30,13 @@ from console.store.reference_files import load_reference
 
 def create_app(config: ServerConfig, clock: Callable[[], datetime] = utc_now) -> FastAPI:
     engine = server_engine(config.database_url)
+    notifier = Notifier(engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        notifier.start()
         yield
+        notifier.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -44,12 +49,14 @@ def create_app(config: ServerConfig, clock: Callable[[], datetime] = utc_now) ->
     config.data_dir.mkdir(parents=True, exist_ok=True)
     loaded = load_reference(config.reference_dir, config.data_dir)
     app.state.engine = engine
+    app.state.notifier = notifier
     app.state.sessions = session_factory(engine)
     app.state.reference = loaded.data
     app.state.clock = clock
     app.state.config = config
     errors.install(app)
     logs.install(app)
+    guards.install(app)
     routers = (health_api, auth_api, consoles_api, sync_api, cases_api, actions_api, open311_api)
     for module in routers:
         app.include_router(module.router)

@@ -1,7 +1,195 @@
-"""(being written)"""
+"""Sync endpoints: push a console's mutations, pull the changes of its scope, poke to pull now.
+
+Push answers every mutation with a result (applied, conflict or rejected, the last two with a
+reason): business refusals are results, never HTTP errors, so they cannot block the console's
+queue. HTTP errors mean the request itself is wrong (4xx, nothing applied) or the database is
+busy (503 with Retry-After, nothing applied, send the same batch again).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import time
+from typing import Annotated, Any, Literal
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from console.domain.workflow import Role
+from console.server.config import ServerConfig
+from console.server.deps import Db, Now, Reference, User, actor, roles
+from console.server.errors import ApiError, error_body
+from console.server.notifier import Notifier
+from console.services import feed, sync_server
+from console.services.accounts import Principal
+
+router = APIRouter(prefix="/v1/sync", tags=["sync"])
+Staff = Annotated[Principal, Depends(roles(Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMIN))]
+MAX_MID = 2**53 - 1  # exact in every JSON reader
+# 100 intakes with the longest description and answer, \u-escaped: about 5 MB.
+MAX_PUSH_BYTES = 6_000_000
+MAX_WAIT_S = ServerConfig.poke_timeout_s
+PENDING_RECHECK_S = 0.1  # a change waits only for an older transaction to end: look soon
+CURSOR = Query(
+    min_length=1,
+    max_length=feed.MAX_CURSOR,
+    pattern=r"^[A-Za-z0-9_-]+$",
+    description="the cursor of the last page; none for a first pull",
+)
+
+
+class MutationIn(BaseModel):
+    mid: int = Field(strict=True, ge=1, le=MAX_MID, description="the console's number: 1, 2, 3…")
+    name: str = Field(
+        min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_.]*$", examples=["case.create"]
+    )
+    args: dict[str, Any] = Field(
+        default_factory=dict, max_length=100, description="the mutation's arguments"
+    )
+
+
+class PushIn(BaseModel):
+    client_id: str = Field(
+        min_length=1, max_length=36, description="the console the session is bound to"
+    )
+    mutations: list[MutationIn] = Field(
+        min_length=1,
+        max_length=sync_server.MAX_BATCH,
+        description="consecutive numbers, oldest first; the first at most one past the ledger",
+    )
+
+
+class ResultOut(BaseModel):
+    """`mid`, `status`, and the details: `case_id`, `version`, `case_no`, `case_status`,
+    `applied`, `conflicts` ({field, yours, kept, by}) or a rejection's `reason`."""
+
+    model_config = ConfigDict(extra="allow")
+    mid: int
+    status: Literal["applied", "conflict", "rejected"]
+
+
+class PushOut(BaseModel):
+    last_mid: int = Field(description="the last mutation of this console the server applied")
+    results: list[ResultOut]
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class GapOut(BaseModel):
+    error: ErrorDetail
+    expected: int = Field(description="the mutation number the server needs next")
+
+
+class ChangeOut(BaseModel):
+    entity: Literal["case"]
+    id: str
+    op: Literal["upsert", "remove"]
+    version: int
+    data: dict[str, Any] | None = Field(
+        default=None,
+        description="upsert: the case's fields, with `notes`, `events` and "
+        "`assisting_agencies`; apply it if `version` is newer than yours",
+    )
+
+
+class PullOut(BaseModel):
+    changes: list[ChangeOut]
+    cursor: str = Field(description="give it back to the next pull; opaque")
+    has_more: bool = Field(description="pull again at once with the new cursor")
+    reset: bool = Field(description="drop every pulled case first: a new download begins")
+
+
+class PokeOut(BaseModel):
+    changed: bool
+
+
+async def push_size(request: Request) -> None:
+    if len(await request.body()) > MAX_PUSH_BYTES:
+        raise ApiError(413, "too_large", f"a push is at most {MAX_PUSH_BYTES} bytes: send fewer")
+
+
+@router.post(
+    "/push",
+    response_model=PushOut,
+    responses={400: {}, 401: {}, 403: {}, 409: {"model": GapOut}, 413: {}, 422: {}, 503: {}},
+    dependencies=[Depends(push_size)],
+)
+def push(body: PushIn, user: User, db: Db, at: Now, ref: Reference) -> Any:
+    """Apply the console's mutations in order, each exactly once.
+
+    A mutation already applied gets its stored result again. A batch that starts after a
+    missing mutation is refused with 409 and the number expected. The session must have been
+    opened for this console (login with its `client_id`), else 403.
+    """
+    mutations = [sync_server.Pushed(m.mid, m.name, m.args) for m in body.mutations]
+    try:
+        result = sync_server.push(db, actor(user), body.client_id, mutations, at, ref)
+        db.commit()
+    except sync_server.NotYourConsole as refusal:
+        raise ApiError(403, "not_your_console", str(refusal)) from refusal
+    except sync_server.Gap as gap:
+        return JSONResponse({**error_body("gap", str(gap)), "expected": gap.expected}, 409)
+    except (OperationalError, InterfaceError) as error:
+        db.rollback()
+        raise ApiError(
+            503, "busy", "the database is busy: send again", **{"Retry-After": "1"}
+        ) from error
+    return PushOut(last_mid=result.last_mid, results=[ResultOut(**r) for r in result.results])
+
+
+@router.get("/pull", responses={401: {}, 403: {}, 422: {}})
+def pull(
+    user: Staff,
+    db: Db,
+    at: Now,
+    cursor: Annotated[str | None, CURSOR] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+) -> PullOut:
+    """The changes of the console's scope since `cursor`, each case as it is now.
+
+    Scope: open cases of the centre, cases of the last 30 days, and the user's own (owner) or
+    created at the console's seat. A case that left the scope comes as `remove`.
+    """
+    page = feed.pull(db, feed.Viewer(user.username, user.seat_code), cursor, limit, at)
+    return PullOut(
+        changes=[ChangeOut(**c) for c in page.changes],
+        cursor=page.cursor,
+        has_more=page.has_more,
+        reset=page.reset,
+    )
+
+
+@router.get("/poke", responses={401: {}, 403: {}, 422: {}})
+async def poke(
+    request: Request,
+    _user: Staff,
+    db: Db,
+    cursor: Annotated[str | None, CURSOR] = None,
+    timeout: Annotated[
+        float, Query(ge=0, le=MAX_WAIT_S, description="seconds to wait")
+    ] = MAX_WAIT_S,
+) -> PokeOut:
+    """`changed: true` as soon as a pull from `cursor` would bring something, else `false`
+    after `timeout` seconds."""
+    await run_in_threadpool(db.close)  # a waiting poll holds no database connection
+    notifier: Notifier = request.app.state.notifier
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    deadline = time.monotonic() + timeout
+    while True:
+        seen = notifier.generation
+        state = await run_in_threadpool(_waiting, sessions, cursor)
+        left = deadline - time.monotonic()
+        if state == "ready" or left <= 0:
+            return PokeOut(changed=state == "ready")
+        await notifier.wait(seen, min(left, PENDING_RECHECK_S) if state == "pending" else left)
+
+
+def _waiting(sessions: sessionmaker[Session], cursor: str | None) -> str:
+    with sessions() as session:
+        return feed.waiting(session, cursor)

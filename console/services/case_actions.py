@@ -1,15 +1,23 @@
 """What agencies and supervisors do to a case after intake, each a mutation with its audit trail.
 
 Agencies sign for, return (with a reason code), reply and ask for more time, on their own cases
-only; supervisors re-dispatch, reassign, decide extensions, void and merge; a follow-up call
-closes a replied case or reopens it.
+only; supervisors re-dispatch (one case, or many with `redispatch_many`), reassign, decide
+extensions, void and merge; a follow-up call closes a replied case or reopens it.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from console.domain.enums import EventKind, Status
+from console.domain.errors import FieldError, ValidationFailed
+from console.domain.reference import ReferenceData
 from console.domain.workflow import (
     RETURN_REASONS,
     SATISFIED,
@@ -20,9 +28,21 @@ from console.domain.workflow import (
     may,
     next_status,
 )
-from console.services.case_mutations import text_arg, time_arg
-from console.services.mutations import APPLIED, Applying, Outcome, Rejected, handles
+from console.services.case_mutations import STAFF, text_arg, time_arg
+from console.services.mutations import (
+    APPLIED,
+    Actor,
+    Applying,
+    Mutation,
+    Outcome,
+    Rejected,
+    apply,
+    handles,
+)
 from console.store.schema import Case
+from console.store.server_schema import Account
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _act(
@@ -32,12 +52,25 @@ def _act(
     if not may(ctx.actor.role, action):
         raise Rejected(Refusal.ROLE.value, role=ctx.actor.role.value)
     case = ctx.case(args.get("case_id"))
-    if ctx.actor.role is Role.AGENCY and case.lead_agency_code != ctx.actor.agency_code:
+    if ctx.actor.role is Role.AGENCY and not _leads(ctx.actor.agency_code, case):
         raise Rejected(Refusal.NOT_THEIR_CASE.value)
     status = next_status(action, Status(case.status), solved)
     if isinstance(status, Refusal):
         raise Rejected(status.value, status=case.status, action=action.value)
     return case, status
+
+
+def _text(args: dict[str, Any], name: str, limit: int) -> str:
+    """Required text without control characters (PostgreSQL refuses NUL; none belongs here)."""
+    value = text_arg(args, name, limit)
+    if _CONTROL.search(value):
+        raise Rejected("invalid_args", field=name)
+    return value
+
+
+def _leads(agency_code: str, case: Case) -> bool:
+    # An agency account without an agency must not match the empty code of direct answers.
+    return bool(agency_code) and case.lead_agency_code == agency_code
 
 
 def _done(
@@ -65,7 +98,7 @@ def sign(ctx: Applying, args: dict[str, Any]) -> Outcome:
 def return_case(ctx: Applying, args: dict[str, Any]) -> Outcome:
     case, status = _act(ctx, args, Action.RETURN)
     reason = args.get("reason_code")
-    if reason not in RETURN_REASONS:
+    if not isinstance(reason, str) or reason not in RETURN_REASONS:
         raise Rejected("invalid_args", field="reason_code", allowed=sorted(RETURN_REASONS))
     changes = {"status": status.value, "return_reason": reason}
     return _done(ctx, case, Action.RETURN, changes, EventKind.RETURNED, RETURN_REASONS[reason])
@@ -74,7 +107,7 @@ def return_case(ctx: Applying, args: dict[str, Any]) -> Outcome:
 @handles("case.reply")
 def reply(ctx: Applying, args: dict[str, Any]) -> Outcome:
     case, status = _act(ctx, args, Action.REPLY)
-    text = text_arg(args, "text", 4000)
+    text = _text(args, "text", 4000)
     return _done(
         ctx, case, Action.REPLY, {"status": status.value, "reply_text": text}, EventKind.REPLIED
     )
@@ -84,9 +117,9 @@ def reply(ctx: Applying, args: dict[str, Any]) -> Outcome:
 def request_extension(ctx: Applying, args: dict[str, Any]) -> Outcome:
     case, _ = _act(ctx, args, Action.REQUEST_EXTENSION)
     until = time_arg(args, "until")
-    if until is None or (case.deadline_at is not None and until <= case.deadline_at):
+    if until is None or until <= max(ctx.now, case.deadline_at or ctx.now):
         raise Rejected("invalid_args", field="until")
-    reason = text_arg(args, "reason", 500)
+    reason = _text(args, "reason", 500)
     return _done(
         ctx,
         case,
@@ -119,7 +152,8 @@ def refuse_extension(ctx: Applying, args: dict[str, Any]) -> Outcome:
 @handles("case.redispatch")
 def redispatch(ctx: Applying, args: dict[str, Any]) -> Outcome:
     case, status = _act(ctx, args, Action.REDISPATCH)
-    agency = ctx.reference.agencies.get(args.get("agency_code", ""))
+    code = args.get("agency_code")
+    agency = ctx.reference.agencies.get(code) if isinstance(code, str) else None
     if agency is None:
         raise Rejected("invalid_args", field="agency_code")
     changes = {
@@ -136,7 +170,9 @@ def redispatch(ctx: Applying, args: dict[str, Any]) -> Outcome:
 @handles("case.reassign")
 def reassign(ctx: Applying, args: dict[str, Any]) -> Outcome:
     case, _ = _act(ctx, args, Action.REASSIGN)
-    owner = text_arg(args, "owner", 50)
+    owner = _text(args, "owner", 50)
+    if not _is_staff_account(ctx, owner):
+        raise Rejected("invalid_args", field="owner")
     outcome = _done(ctx, case, Action.REASSIGN, {"owner": owner}, EventKind.REASSIGNED, owner)
     _claim_fields(case, ("owner",))
     return outcome
@@ -145,16 +181,17 @@ def reassign(ctx: Applying, args: dict[str, Any]) -> Outcome:
 @handles("case.void")
 def void(ctx: Applying, args: dict[str, Any]) -> Outcome:
     case, status = _act(ctx, args, Action.VOID)
-    reason = text_arg(args, "reason", 500)
+    reason = _text(args, "reason", 500)
     return _done(ctx, case, Action.VOID, {"status": status.value}, EventKind.VOIDED, reason)
 
 
 @handles("case.merge")
 def merge(ctx: Applying, args: dict[str, Any]) -> Outcome:
     """A duplicate goes void, pointing at the case that carries on."""
+    _lock_in_id_order(ctx, args.get("case_id"), args.get("into_case_id"))
     case, status = _act(ctx, args, Action.MERGE)
-    target = ctx.case(args.get("into_case_id"))
-    if target.id == case.id or target.status == Status.VOID.value:
+    target = _merge_target(ctx, args.get("into_case_id"))
+    if target is None or target.id == case.id or target.status == Status.VOID.value:
         raise Rejected("invalid_args", field="into_case_id")
     changes = {"status": status.value, "merged_into": target.id}
     outcome = _done(ctx, case, Action.MERGE, changes, EventKind.MERGED, target.case_no)
@@ -166,6 +203,21 @@ def merge(ctx: Applying, args: dict[str, Any]) -> Outcome:
         (EventKind.MERGED, case.case_no),
     )
     return outcome
+
+
+def _lock_in_id_order(ctx: Applying, *case_ids: object) -> None:
+    """Two merges of the same pair in opposite directions must not deadlock: both lock the
+    lower id first."""
+    ids = sorted(i for i in case_ids if isinstance(i, str))
+    query = select(Case.id).where(Case.id.in_(ids)).order_by(Case.id).with_for_update()
+    ctx.session.execute(query).all()
+
+
+def _merge_target(ctx: Applying, case_id: object) -> Case | None:
+    try:
+        return ctx.case(case_id)
+    except Rejected:  # an unknown target is bad input, not an unknown case of the request
+        return None
 
 
 @handles("case.follow_up")
@@ -183,3 +235,39 @@ def follow_up(ctx: Applying, args: dict[str, Any]) -> Outcome:
 def _claim_fields(case: Case, names: tuple[str, ...]) -> None:
     """A supervisor's decision beats any console change based on an older version."""
     case.field_versions = {**(case.field_versions or {}), **dict.fromkeys(names, case.version)}
+
+
+def _is_staff_account(ctx: Applying, username: str) -> bool:
+    """Cases are owned by the centre's people: an enabled call-taker, supervisor or admin."""
+    query = select(Account.id).where(
+        Account.username == username,
+        Account.role.in_([r.value for r in STAFF]),
+        Account.disabled.is_(False),
+    )
+    return ctx.session.execute(query).first() is not None
+
+
+def redispatch_many(
+    session: Session,
+    actor: Actor,
+    case_ids: Sequence[str],
+    agency_code: str,
+    now: datetime,
+    reference: ReferenceData,
+) -> dict[str, Outcome]:
+    """Re-dispatch each case in its own savepoint: a refused one leaves the others standing.
+
+    The cases are locked in id order, so two overlapping bulk requests cannot deadlock.
+    """
+    if agency_code not in reference.agencies:
+        raise ValidationFailed([FieldError("agency_code", "unknown_agency")])
+    return {
+        case_id: apply(
+            session,
+            actor,
+            Mutation("case.redispatch", {"case_id": case_id, "agency_code": agency_code}),
+            now,
+            reference,
+        )
+        for case_id in sorted(set(case_ids))
+    }

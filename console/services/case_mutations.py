@@ -1,7 +1,7 @@
 """The mutations a console sends: create a case, change its fields, add a note.
 
 Rules (server-authoritative, never by the client's clock): a create is always accepted and a
-re-sent one is recognised by its id; a field changed on the server since the version the user
+re-sent one is recognised by its id; a field another console changed since the version the user
 edited keeps the server's value and the user's value becomes a conflict; a losing description
 is kept as a note; notes never conflict.
 """
@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
 
 from console.domain.enums import EventKind, Handling, Status
 from console.domain.intake import IntakeForm, validate
@@ -21,7 +21,16 @@ from console.domain.numbering import is_valid_seat_code
 from console.domain.phone import parse_phone
 from console.domain.workflow import Role
 from console.services.intake import new_id
-from console.services.mutations import APPLIED, CONFLICT, Applying, Outcome, Rejected, handles
+from console.services.mutations import (
+    APPLIED,
+    CONFLICT,
+    Applying,
+    Outcome,
+    Rejected,
+    bulk_insert,
+    handles,
+    handles_runs,
+)
 from console.store.schema import Case, CaseAssistingAgency, CaseNoteRow
 from console.store.server_schema import AuditRow, ConflictRow
 
@@ -55,6 +64,14 @@ def text_arg(args: dict[str, Any], name: str, limit: int, required: bool = True)
     return value.strip()
 
 
+def uuid_arg(args: dict[str, Any], name: str) -> str:
+    value = args.get(name)
+    try:
+        return str(uuid.UUID(value if isinstance(value, str) else ""))
+    except ValueError:
+        raise Rejected("invalid_args", field=name) from None
+
+
 def time_arg(args: dict[str, Any], name: str) -> datetime | None:
     value = args.get(name)
     if value is None:
@@ -70,56 +87,92 @@ def time_arg(args: dict[str, Any], name: str) -> datetime | None:
 
 @handles("case.create")
 def create(ctx: Applying, args: dict[str, Any]) -> Outcome:
-    require_role(ctx, STAFF)
-    case_id = _case_id(args)
-    existing = ctx.session.get(Case, case_id)
-    if existing is not None:
-        if existing.case_no == args.get("case_no"):
-            return Outcome(APPLIED, _created(existing))  # the same create, sent again
-        raise Rejected("duplicate_id", case_id=case_id)
-    values = _checked_case(ctx, args)
-    ctx.session.add(Case(**values))
-    assisting = [a for a in args.get("assisting_agencies", []) if a in ctx.reference.agencies]
-    if assisting:
-        ctx.session.flush()
-        ctx.session.execute(
-            insert(CaseAssistingAgency),
-            [
-                {
-                    "case_id": case_id,
-                    "agency_code": a,
-                    "agency_name": ctx.reference.agencies[a].name,
-                }
-                for a in assisting
-            ],
+    return create_run(ctx, [args])[0]
+
+
+@handles_runs("case.create")
+def create_run(ctx: Applying, many: list[dict[str, Any]]) -> list[Outcome]:
+    """Each create decided as if applied in order, then all written at once.
+
+    A create sent again (the same id and number) is recognised; the same id with another
+    number is refused, and so is a number already taken."""
+    known, taken = _stored_cases(ctx, many)
+    outcomes: list[Outcome] = []
+    new: list[dict[str, Any]] = []
+    for args in many:
+        try:
+            outcomes.append(_decide_create(ctx, args, known, taken, new))
+        except Rejected as refusal:
+            outcomes.append(refusal.outcome())
+    _insert_cases(ctx, new)
+    return outcomes
+
+
+def _stored_cases(
+    ctx: Applying, many: list[dict[str, Any]]
+) -> tuple[dict[str, tuple[str, int]], set[str]]:
+    """The stored cases with the ids or numbers of `many`: number and version by id; numbers."""
+    ids = [str(a.get("id"))[:36] for a in many]
+    numbers = [str(a.get("case_no"))[:16] for a in many]
+    rows = ctx.session.execute(
+        select(Case.id, Case.case_no, Case.version).where(
+            or_(Case.id.in_(ids), Case.case_no.in_(numbers))
         )
-    case = ctx.session.get(Case, case_id)
-    assert case is not None
-    case.version = 0  # `changed` makes it version 1
-    ctx.changed(case, "case.create", None, values, (EventKind.CREATED, case.case_no))
-    handling_event = (
-        (EventKind.DISPATCHED, case.lead_agency_name)
-        if case.handling == Handling.DISPATCH.value
-        else (EventKind.ANSWERED, "")
+    ).all()
+    return {row.id: (row.case_no, row.version) for row in rows}, {row.case_no for row in rows}
+
+
+def _decide_create(
+    ctx: Applying,
+    args: dict[str, Any],
+    known: dict[str, tuple[str, int]],
+    taken: set[str],
+    new: list[dict[str, Any]],
+) -> Outcome:
+    require_role(ctx, STAFF)
+    case_id = uuid_arg(args, "id")
+    if case_id in known:
+        case_no, version = known[case_id]
+        if case_no != args.get("case_no"):
+            raise Rejected("duplicate_id", case_id=case_id)
+        return Outcome(APPLIED, {"case_id": case_id, "case_no": case_no, "version": version})
+    values = _checked_case(ctx, args)
+    if values["case_no"] in taken:
+        raise Rejected("conflicts_with_stored_data")
+    known[case_id] = (values["case_no"], values["version"])
+    taken.add(values["case_no"])
+    new.append({**values, "assisting": _assisting(ctx, args)})
+    return Outcome(APPLIED, {"case_id": case_id, "case_no": values["case_no"], "version": 1})
+
+
+def _assisting(ctx: Applying, args: dict[str, Any]) -> list[dict[str, str]]:
+    codes = dict.fromkeys(
+        a for a in args.get("assisting_agencies", []) if a in ctx.reference.agencies
     )
-    ctx.event(case.id, *handling_event)
-    return Outcome(APPLIED, _created(case))
+    return [{"agency_code": a, "agency_name": ctx.reference.agencies[a].name} for a in codes]
 
 
-def _case_id(args: dict[str, Any]) -> str:
-    value = args.get("id")
-    try:
-        return str(uuid.UUID(value)) if isinstance(value, str) else _refuse_id()
-    except ValueError:
-        return _refuse_id()
-
-
-def _refuse_id() -> str:
-    raise Rejected("invalid_args", field="id")
-
-
-def _created(case: Case) -> dict[str, Any]:
-    return {"case_id": case.id, "case_no": case.case_no, "version": case.version}
+def _insert_cases(ctx: Applying, new: list[dict[str, Any]]) -> None:
+    if not new:
+        return
+    cases = [{k: v for k, v in values.items() if k != "assisting"} for values in new]
+    bulk_insert(ctx.session, Case, cases)
+    assisting = [{"case_id": v["id"], **a} for v in new for a in v["assisting"]]
+    bulk_insert(ctx.session, CaseAssistingAgency, assisting)
+    audits = [ctx.audit_row(c["id"], "case.create", None, c) for c in cases]
+    events = []
+    for case in cases:
+        dispatched = case["handling"] == Handling.DISPATCH.value
+        handled = (
+            (EventKind.DISPATCHED, case["lead_agency_name"])
+            if dispatched
+            else (EventKind.ANSWERED, "")
+        )
+        events += [
+            ctx.event_row(case["id"], EventKind.CREATED, case["case_no"]),
+            ctx.event_row(case["id"], *handled),
+        ]
+    ctx.record(audits, events)
 
 
 def _checked_case(ctx: Applying, args: dict[str, Any]) -> dict[str, Any]:
@@ -140,7 +193,7 @@ def _checked_case(ctx: Applying, args: dict[str, Any]) -> dict[str, Any]:
     category = ctx.reference.categories[form.category_code]
     location = checked.location
     return {
-        "id": _case_id(args),
+        "id": uuid_arg(args, "id"),
         "case_no": case_no,
         "client_id": ctx.actor.client_id,
         "seat_code": seat,
@@ -229,13 +282,7 @@ def update(ctx: Applying, args: dict[str, Any]) -> Outcome:
         raise Rejected("invalid_args", field="set")
     new_values = {f: _checked_field(ctx, f, v) for f, v in changes.items()}
     versions = dict(case.field_versions or {})
-    applied: dict[str, Any] = {}
-    conflicts: list[dict[str, Any]] = []
-    for name, value in new_values.items():
-        if versions.get(name, 0) <= base:
-            applied[name] = value
-        else:
-            conflicts.append(_conflict(ctx, case, name, value))
+    applied, conflicts = _sort_out(ctx, case, base, new_values)
     if applied:
         before = {name: getattr(case, name) for name in applied}
         _set_fields(ctx, case, applied)
@@ -245,6 +292,25 @@ def update(ctx: Applying, args: dict[str, Any]) -> Outcome:
     if conflicts:
         return Outcome(CONFLICT, {**body, "conflicts": conflicts})
     return Outcome(APPLIED, body)
+
+
+def _sort_out(
+    ctx: Applying, case: Case, base: int, values: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The values to apply, and the conflicts of those changed by someone else since `base`."""
+    versions = case.field_versions or {}
+    applied: dict[str, Any] = {}
+    conflicts: list[dict[str, Any]] = []
+    for name, value in values.items():
+        if versions.get(name, 0) <= base:
+            applied[name] = value
+            continue
+        actor, client_id = _last_change(ctx, case.id, name)
+        if client_id and client_id == ctx.actor.client_id:
+            applied[name] = value
+        else:
+            conflicts.append(_conflict(ctx, case, name, value, actor))
+    return applied, conflicts
 
 
 def _checked_field(ctx: Applying, name: str, value: Any) -> Any:
@@ -278,7 +344,7 @@ def _set_fields(ctx: Applying, case: Case, values: dict[str, Any]) -> None:
         case.lead_agency_name = ctx.reference.agencies[values["lead_agency_code"]].name
 
 
-def _conflict(ctx: Applying, case: Case, name: str, yours: Any) -> dict[str, Any]:
+def _conflict(ctx: Applying, case: Case, name: str, yours: Any, by: str) -> dict[str, Any]:
     """Keep the server's value; store the user's, and for a description keep it as a note."""
     kept = getattr(case, name)
     ctx.session.execute(
@@ -292,7 +358,7 @@ def _conflict(ctx: Applying, case: Case, name: str, yours: Any) -> dict[str, Any
                 "field": name,
                 "yours": yours,
                 "kept": kept,
-                "kept_by": _last_changed_by(ctx, case.id),
+                "kept_by": by,
                 "at": ctx.now,
             }
         ],
@@ -300,32 +366,28 @@ def _conflict(ctx: Applying, case: Case, name: str, yours: Any) -> dict[str, Any
     ctx.event(case.id, EventKind.CONFLICT, name)
     if name == "description":
         _add_note(ctx, case.id, new_id(), yours)
-    return {"field": name, "yours": yours, "kept": kept}
+    return {"field": name, "yours": yours, "kept": kept, "by": by}
 
 
-def _last_changed_by(ctx: Applying, case_id: str) -> str:
-    query = (
-        select(AuditRow.actor)
-        .where(AuditRow.entity_id == case_id)
-        .order_by(AuditRow.id.desc())
-        .limit(1)
-    )
-    return ctx.session.execute(query).scalar() or ""
+def _last_change(ctx: Applying, case_id: str, name: str) -> tuple[str, str]:
+    """Who changed the field last, and on which console. A console's own earlier change is no
+    conflict: its mutations are based on what it knew when they were made, not on what it
+    has sent since."""
+    query = select(AuditRow).where(AuditRow.entity_id == case_id).order_by(AuditRow.id.desc())
+    for row in ctx.session.execute(query).scalars():
+        if name in (row.after or {}):
+            return row.actor, row.client_id
+    return "", ""
 
 
 @handles("case.add_note")
 def add_note(ctx: Applying, args: dict[str, Any]) -> Outcome:
     """Append-only: never a conflict; a note sent again is recognised by its id."""
     case = ctx.case(args.get("case_id"))
-    if ctx.actor.role is Role.AGENCY and case.lead_agency_code != ctx.actor.agency_code:
+    theirs = bool(ctx.actor.agency_code) and case.lead_agency_code == ctx.actor.agency_code
+    if ctx.actor.role is Role.AGENCY and not theirs:
         raise Rejected("not_this_agencys_case")
-    note_id = args.get("note_id")
-    try:
-        note_id = str(uuid.UUID(note_id)) if isinstance(note_id, str) else None
-    except ValueError:
-        note_id = None
-    if note_id is None:
-        raise Rejected("invalid_args", field="note_id")
+    note_id = uuid_arg(args, "note_id")
     text = text_arg(args, "text", MAX_NOTE)
     if ctx.session.get(CaseNoteRow, note_id) is None:
         _add_note(ctx, case.id, note_id, text)

@@ -1,0 +1,290 @@
+"""The server under measure: `main.py server run` processes on the benchmark's database, the
+benchmark's call-taker account, consoles enrolled and logged in, the cases they push, and the
+clean-up of everything the benchmark wrote, so every run measures the same database."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from sqlalchemy import create_engine, select
+
+from console.bench.factory import CASE_COLUMNS, CaseFactory
+from console.bench.server_data import ServerData
+from console.bench.synth import SEATS, plan_callers
+from console.domain.intake import IntakeForm, validate
+from console.domain.numbering import case_number, centre_day
+from console.domain.reference import FILES, ReferenceData, parse_reference
+from console.paths import REFERENCE
+from console.services import accounts
+from console.services.context import utc_now
+from console.store.db import session_factory
+from console.store.server_schema import Account
+
+ROOT = Path(__file__).resolve().parents[2]
+USERNAME = "bench-taker"  # the benchmark's call-taker: every session it opens is this account's
+PASSWORD = "bench-password-not-secret"  # a loopback cluster of the benchmark's own
+READY_TIMEOUT_S = 120.0
+HTTP_TIMEOUT_S = 120.0
+PULL_ROUTE = "/v1/sync/pull"
+CALLERS = 50_000  # calls planned at once for the new cases: the generator's caller mix
+
+
+class MeasureFailed(Exception):
+    """A measure could not be taken; the reason goes into its row of the table."""
+
+
+@dataclass
+class Servers:
+    """Running server processes; each writes its JSON access log to its own file."""
+
+    urls: list[str]
+    logs: list[Path]
+
+    def log_sizes(self) -> list[int]:
+        return [log.stat().st_size for log in self.logs]
+
+    def server_ms(self, since: list[int], route: str) -> list[float]:
+        """What the servers logged as the time of each request to `route` since `since`: from
+        the request reaching the application to its response, without the client's queueing."""
+        times: list[float] = []
+        for log, offset in zip(self.logs, since, strict=True):
+            with log.open("rb") as file:
+                file.seek(offset)
+                for line in file:
+                    entry = _json(line)
+                    if entry.get("route") == route and entry.get("status") == 200:
+                        times.append(float(entry["ms"]))
+        return times
+
+
+def _json(line: bytes) -> dict[str, Any]:
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return {}
+    return entry if isinstance(entry, dict) else {}
+
+
+@contextmanager
+def servers(data: ServerData, work_dir: Path, count: int) -> Iterator[Servers]:
+    """`count` server processes on the benchmark's database, stopped on leaving."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        urls, logs = [], []
+        for index in range(count):
+            log = work_dir / f"server-{index}.log"
+            urls.append(stack.enter_context(_server(data.url, work_dir, log)))
+            logs.append(log)
+        yield Servers(urls, logs)
+
+
+@contextmanager
+def _server(database_url: str, work_dir: Path, log: Path) -> Iterator[str]:
+    port = _free_port()
+    command = [sys.executable, str(ROOT / "main.py"), "server", "--database-url", database_url,
+               "--data-dir", str(work_dir / "server-data"), "run", "--port", str(port)]  # fmt: skip
+    with log.open("wb") as errors:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _until_ready(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _until_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            last = (log.read_text(errors="replace").strip().splitlines() or ["no output"])[-1]
+            raise MeasureFailed(f"server exited {process.returncode}: {last[:200]}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise MeasureFailed(f"server not ready within {READY_TIMEOUT_S:.0f} s")
+
+
+def ensure_account(database_url: str) -> None:
+    """The benchmark's call-taker, created through the accounts service unless it exists."""
+    engine = create_engine(database_url)
+    with session_factory(engine)() as session:
+        if session.execute(select(Account.id).where(Account.username == USERNAME)).first():
+            return
+        accounts.create_account(session, reference(), USERNAME, "压测话务员", "call_taker",
+                                PASSWORD, now=utc_now())  # fmt: skip
+        session.commit()
+    engine.dispose()
+
+
+def reference() -> ReferenceData:
+    return parse_reference({name: (REFERENCE / name).read_text("utf-8") for name in FILES})
+
+
+def login(url: str, client_id: str | None = None) -> str:
+    """An access token of the benchmark's account, bound to the console `client_id`."""
+    body = {"username": USERNAME, "password": PASSWORD, "client_id": client_id}
+    response = httpx.post(f"{url}/v1/auth/login", json=body, timeout=HTTP_TIMEOUT_S)
+    _check(response, "login")
+    return str(response.json()["access_token"])
+
+
+def _check(response: httpx.Response, what: str) -> None:
+    if response.status_code != 200:
+        raise MeasureFailed(f"{what}: HTTP {response.status_code} {response.text[:120]}")
+
+
+def client(url: str, token: str) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {token}"}
+    return httpx.Client(base_url=url, headers=headers, timeout=HTTP_TIMEOUT_S)
+
+
+@dataclass
+class Console:
+    """A console of the benchmark's, enrolled and logged in, numbering its mutations."""
+
+    http: httpx.Client
+    client_id: str
+    seat: str
+    last_mid: int = 0
+
+    @classmethod
+    def enrol(cls, url: str) -> Console:
+        """A new console: enrolled (with the next free seat) and logged in for."""
+        client_id = str(uuid.uuid4())
+        with client(url, login(url)) as http:
+            response = http.post("/v1/consoles", json={"client_id": client_id})
+        _check(response, "enrolment")
+        return cls(client(url, login(url, client_id)), client_id, response.json()["seat_code"])
+
+    def push(self, creates: list[dict[str, Any]]) -> None:
+        """Push case creations as one batch; every one of them must be applied."""
+        mutations = [{"mid": self.last_mid + 1 + i, "name": "case.create", "args": args}
+                     for i, args in enumerate(creates)]  # fmt: skip
+        response = self.http.post(
+            "/v1/sync/push", json={"client_id": self.client_id, "mutations": mutations}
+        )
+        _check(response, "push")
+        refused = [r for r in response.json()["results"] if r["status"] != "applied"]
+        if refused:
+            raise MeasureFailed(f"push: {len(refused)} not applied, first: {refused[0]}")
+        self.last_mid += len(creates)
+
+
+def generated_consoles(conninfo: str) -> list[str]:
+    """The client ids of the data's own consoles, one per seat of the centre."""
+    with psycopg.connect(conninfo) as conn:
+        rows = conn.execute(
+            "SELECT client_id FROM consoles WHERE seat_code = ANY(%s) ORDER BY seat_code",
+            (list(SEATS),),
+        ).fetchall()
+    return [client_id for (client_id,) in rows]
+
+
+class Intakes:
+    """New cases as consoles push them: the generator's cases, taken now at a seat, numbered
+    by the seat's daily sequence; ones the console would not have saved are left out."""
+
+    def __init__(self, seed: int) -> None:
+        self._ref = reference()
+        self._rng = random.Random(seed)
+        self._factory = CaseFactory(self._ref, self._rng, datetime.now(UTC))
+        self._sequences: dict[str, int] = {}
+        self._phones = itertools.cycle(plan_callers(self._rng, CALLERS).phones)
+
+    def take(self, seat: str, count: int) -> list[dict[str, Any]]:
+        made: list[dict[str, Any]] = []
+        while len(made) < count:
+            args = self._args(seat, next(self._phones))
+            if not isinstance(validate(self._ref, _form(args)), list):
+                made.append(args)
+        return made
+
+    def _args(self, seat: str, phone: str) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        row, _, _ = self._factory.case(now, phone, SEATS[0], "")
+        values = dict(zip(CASE_COLUMNS, row, strict=True))
+        self._sequences[seat] = self._sequences.get(seat, 0) + 1
+        values.update(
+            case_no=case_number(centre_day(now), seat, self._sequences[seat]), seat_code=seat,
+            created_at=now.isoformat(), updated_at=now.isoformat(), version=1,
+            status="dispatched" if values["handling"] == "dispatch" else "answered",
+            deadline_at=_iso(values["deadline_at"]), confidential=bool(values["confidential"]),
+            anonymous=bool(values["anonymous"]), assisting_agencies=[],
+        )  # fmt: skip
+        return values
+
+
+def _iso(db_time: object) -> str | None:
+    """The factory's naive UTC text as the aware ISO text a console sends."""
+    if not isinstance(db_time, str) or not db_time:
+        return None
+    return datetime.fromisoformat(db_time).replace(tzinfo=UTC).isoformat()
+
+
+def _form(args: dict[str, Any]) -> IntakeForm:
+    return IntakeForm(
+        caller_phone=args["caller_phone"], appeal_type=args["appeal_type"],
+        category_code=args["category_code"], district=args["district_name"],
+        street=args["street_name"], community=args["community"], address=args["address"],
+        description=args["description"], urgency=args["urgency"],
+        caller_name=args["caller_name"], callback_phone=args["callback_phone"],
+        anonymous=args["anonymous"], handling=args["handling"], answer_text=args["answer_text"],
+        lead_agency_code=args["lead_agency_code"],
+    )  # fmt: skip
+
+
+# What the benchmark wrote: the cases of the consoles it enrolled, with everything the server
+# wrote about them, those consoles, and the sessions of its account.
+_CLEAN_UP = (
+    "CREATE TEMP TABLE bench_cases ON COMMIT DROP AS SELECT id FROM cases WHERE client_id IN"
+    " (SELECT client_id FROM consoles WHERE enrolled_by = %(user)s)",
+    "DELETE FROM change_log WHERE entity_id IN (SELECT id FROM bench_cases)",
+    "DELETE FROM audit_log WHERE entity_id IN (SELECT id FROM bench_cases)",
+    "DELETE FROM conflicts WHERE case_id IN (SELECT id FROM bench_cases)",
+    "DELETE FROM case_events WHERE case_id IN (SELECT id FROM bench_cases)",
+    "DELETE FROM case_notes WHERE case_id IN (SELECT id FROM bench_cases)",
+    "DELETE FROM case_assisting_agencies WHERE case_id IN (SELECT id FROM bench_cases)",
+    "DELETE FROM cases WHERE id IN (SELECT id FROM bench_cases)",
+    "DELETE FROM mutation_results WHERE client_id IN"
+    " (SELECT client_id FROM consoles WHERE enrolled_by = %(user)s)",
+    "DELETE FROM consoles WHERE enrolled_by = %(user)s",
+    "DELETE FROM auth_sessions WHERE account_id IN"
+    " (SELECT id FROM accounts WHERE username = %(user)s)",
+)
+
+
+def clean_up(conninfo: str) -> None:
+    """Remove what earlier measures wrote, so the next run finds the data as generated."""
+    with psycopg.connect(conninfo) as conn:
+        for sql in _CLEAN_UP:
+            conn.execute(sql, {"user": USERNAME})

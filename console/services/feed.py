@@ -1,0 +1,296 @@
+"""Pull: what changed since a console's cursor, within its scope, as the cases are now.
+
+The feed is the change log read in the order of (writing transaction, sequence number). On
+PostgreSQL a sequence number is taken before its transaction commits, so a transaction may commit
+after a later number is already visible; reading `seq > cursor` would skip it for ever. The feed
+therefore reads only rows of transactions older than every transaction still in flight (the
+snapshot's xmin) and keeps its cursor on (xid, seq): a late commit is delayed, never skipped.
+On SQLite writers are serialised (BEGIN IMMEDIATE), so commit order is seq order.
+
+A console without a cursor, or with one older than the retained change log, downloads its scope
+first (a snapshot, in pages by case id) and then follows the feed from where the snapshot began.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any, TypeGuard
+
+from sqlalchemy import BigInteger, ColumnElement, delete, func, literal_column, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from console.domain.errors import FieldError, ValidationFailed
+from console.store.schema import (
+    OPEN_STATUSES,
+    Case,
+    CaseAssistingAgency,
+    CaseEventRow,
+    CaseNoteRow,
+    MetaRow,
+)
+from console.store.server_schema import ChangeLog
+
+RECENT = timedelta(days=30)  # closed cases a console keeps for caller history
+RETENTION = timedelta(days=30)  # change log kept; an older cursor downloads its scope again
+HORIZON_KEY = "feed.pruned_to"
+MAX_CURSOR = 200
+_XMIN: ColumnElement[int] = literal_column(
+    "pg_snapshot_xmin(pg_current_snapshot())::text::bigint", BigInteger()
+)
+_HIDDEN = frozenset({"field_versions"})
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in the feed: after every row at or before (xid, seq). xid is 0 on SQLite."""
+
+    x: int = 0
+    s: int = 0
+
+
+@dataclass(frozen=True)
+class Cursor:
+    at: Position
+    after_case: str | None = None  # set while a snapshot is being downloaded
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Whose scope: the user, and the seat of the console they pull for."""
+
+    username: str
+    seat_code: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    changes: list[dict[str, Any]]
+    cursor: str
+    has_more: bool
+    reset: bool
+
+
+def encode(cursor: Cursor) -> str:
+    fields: dict[str, Any] = {"x": cursor.at.x, "s": cursor.at.s}
+    if cursor.after_case is not None:
+        fields["c"] = cursor.after_case
+    raw = json.dumps(fields, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def decode(text: str) -> Cursor:
+    """The cursor a client sent back; anything it could not have been given is refused."""
+    try:
+        fields = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except (ValueError, binascii.Error) as error:
+        raise _invalid_cursor() from error
+    if not isinstance(fields, dict) or not set(fields) <= {"x", "s", "c"}:
+        raise _invalid_cursor()
+    x, s, case = fields.get("x"), fields.get("s"), fields.get("c")
+    if not (_number(x) and _number(s)):
+        raise _invalid_cursor()
+    if case is not None and (not isinstance(case, str) or len(case) > 36):
+        raise _invalid_cursor()
+    return Cursor(Position(x, s), case)
+
+
+def _number(value: object) -> TypeGuard[int]:
+    return type(value) is int and 0 <= value < 2**63
+
+
+def _invalid_cursor() -> ValidationFailed:
+    return ValidationFailed([FieldError("cursor", "invalid_cursor")])
+
+
+def pull(
+    session: Session, viewer: Viewer, cursor_text: str | None, limit: int, now: datetime
+) -> Page:
+    cursor = decode(cursor_text) if cursor_text else None
+    if cursor is None:
+        return _snapshot(session, viewer, Cursor(_start(session), ""), limit, now, reset=False)
+    if cursor.after_case is not None:
+        return _snapshot(session, viewer, cursor, limit, now, reset=False)
+    if cursor.at < horizon(session):
+        return _snapshot(session, viewer, Cursor(_start(session), ""), limit, now, reset=True)
+    return _follow(session, viewer, cursor.at, limit, now)
+
+
+def _follow(session: Session, viewer: Viewer, at: Position, limit: int, now: datetime) -> Page:
+    rows = read_changes(session, at, limit + 1)
+    page = rows[:limit]
+    last = Position(page[-1].x, page[-1].s) if page else at
+    ids = list(dict.fromkeys(row.entity_id for row in reversed(page)))[::-1]
+    changes = _case_changes(session, viewer, ids, now)
+    return Page(changes, encode(Cursor(last)), len(rows) > limit, reset=False)
+
+
+def _snapshot(
+    session: Session, viewer: Viewer, cursor: Cursor, limit: int, now: datetime, reset: bool
+) -> Page:
+    query = (
+        select(Case.id)
+        .where(in_scope(viewer, now), Case.id > (cursor.after_case or ""))
+        .order_by(Case.id)
+        .limit(limit + 1)
+    )
+    ids = list(session.execute(query).scalars())
+    changes = _case_changes(session, viewer, ids[:limit], now)
+    if len(ids) > limit:
+        return Page(changes, encode(Cursor(cursor.at, ids[limit - 1])), True, reset)
+    # The snapshot is done; the feed goes on from where it began, with what changed meanwhile.
+    more = bool(read_changes(session, cursor.at, 1))
+    return Page(changes, encode(Cursor(cursor.at)), more, reset)
+
+
+def in_scope(viewer: Viewer, now: datetime) -> ColumnElement[bool]:
+    """Open cases of the centre, cases created in the last 30 days, and the viewer's own."""
+    mine: list[ColumnElement[bool]] = [
+        Case.status.in_(OPEN_STATUSES),
+        Case.created_at >= now - RECENT,
+        Case.owner == viewer.username,
+    ]
+    if viewer.seat_code:
+        mine.append(Case.seat_code == viewer.seat_code)
+    return or_(*mine)
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    x: int
+    s: int
+    entity: str
+    entity_id: str
+
+
+def read_changes(session: Session, after: Position, limit: int) -> list[FeedRow]:
+    """Change rows after `after`, in feed order, only those no running transaction precedes."""
+    query = select(ChangeLog.xid, ChangeLog.seq, ChangeLog.entity, ChangeLog.entity_id)
+    if _postgres(session):
+        query = query.where(
+            tuple_(ChangeLog.xid, ChangeLog.seq) > tuple_(after.x, after.s),
+            ChangeLog.xid < _XMIN,
+        ).order_by(ChangeLog.xid, ChangeLog.seq)
+    else:
+        query = query.where(ChangeLog.seq > after.s).order_by(ChangeLog.seq)
+    rows = session.execute(query.limit(limit))
+    return [FeedRow(x or 0, s, entity, entity_id) for x, s, entity, entity_id in rows]
+
+
+def waiting(session: Session, cursor_text: str | None) -> str:
+    """Whether a pull from the cursor has something: "ready", "pending" (a transaction that
+    precedes the next change is still running) or "none"."""
+    cursor = decode(cursor_text) if cursor_text else None
+    if cursor is None or cursor.after_case is not None or cursor.at < horizon(session):
+        return "ready"
+    if not _postgres(session):
+        return "ready" if read_changes(session, cursor.at, 1) else "none"
+    # Rows come in xid order: if the first one is not yet visible, none after it is.
+    query = (
+        select(ChangeLog.xid < _XMIN)
+        .where(tuple_(ChangeLog.xid, ChangeLog.seq) > tuple_(cursor.at.x, cursor.at.s))
+        .order_by(ChangeLog.xid, ChangeLog.seq)
+        .limit(1)
+    )
+    visible = session.execute(query).scalar()
+    return "none" if visible is None else "ready" if visible else "pending"
+
+
+def _start(session: Session) -> Position:
+    """Where the feed resumes after a snapshot taken now: every later change comes after it."""
+    if _postgres(session):
+        return Position(int(session.execute(select(_XMIN)).scalar_one()), 0)
+    return Position(0, session.execute(select(func.max(ChangeLog.seq))).scalar() or 0)
+
+
+def _postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _case_changes(
+    session: Session, viewer: Viewer, ids: list[str], now: datetime
+) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    columns = [c for c in Case.__table__.columns if c.name not in _HIDDEN]
+    query = select(*columns, in_scope(viewer, now).label("in_scope")).where(Case.id.in_(ids))
+    cases = {row.id: row._asdict() for row in session.execute(query)}
+    shown = [i for i in ids if i in cases and cases[i]["in_scope"]]
+    extras = _extras(session, shown)
+    return [_change(cases[i], extras) for i in ids if i in cases]
+
+
+def _change(
+    case: dict[str, Any], extras: dict[str, dict[str, list[dict[str, Any]]]]
+) -> dict[str, Any]:
+    change = {"entity": "case", "id": case["id"], "version": case["version"]}
+    if not case.pop("in_scope"):
+        return {**change, "op": "remove"}
+    data = {k: _plain(v) for k, v in case.items()}
+    for name, by_case in extras.items():
+        data[name] = by_case.get(case["id"], [])
+    return {**change, "op": "upsert", "data": data}
+
+
+def _extras(session: Session, ids: list[str]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Notes, timeline and assisting agencies of the cases, each in the order they happened."""
+    queries = {
+        "notes": select(CaseNoteRow.__table__)
+        .where(CaseNoteRow.case_id.in_(ids))
+        .order_by(CaseNoteRow.at, CaseNoteRow.id),
+        "events": select(CaseEventRow.__table__)
+        .where(CaseEventRow.case_id.in_(ids))
+        .order_by(CaseEventRow.at, CaseEventRow.id),
+        "assisting_agencies": select(CaseAssistingAgency.__table__)
+        .where(CaseAssistingAgency.case_id.in_(ids))
+        .order_by(CaseAssistingAgency.agency_code),
+    }
+    found: dict[str, dict[str, list[dict[str, Any]]]] = {name: {} for name in queries}
+    if not ids:
+        return found
+    for name, query in queries.items():
+        rows = session.execute(query)
+        for row in rows:
+            item = {k: _plain(v) for k, v in row._asdict().items() if k != "case_id"}
+            found[name].setdefault(row.case_id, []).append(item)
+    return found
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def horizon(session: Session) -> Position:
+    """The newest position the change log has been pruned to: older cursors start again."""
+    row = session.get(MetaRow, HORIZON_KEY)
+    return Position(**json.loads(row.value)) if row is not None else Position()
+
+
+def prune(session: Session, now: datetime, keep: timedelta = RETENTION) -> int:
+    """Delete change rows older than `keep`; the caller commits. The number deleted.
+
+    The newest row always stays: SQLite numbers a new row after the highest one left, and a
+    number handed out again would hide the row from every cursor past it."""
+    newest = session.execute(
+        select(ChangeLog.xid, ChangeLog.seq)
+        .where(
+            ChangeLog.at < now - keep,
+            ChangeLog.seq < select(func.max(ChangeLog.seq)).scalar_subquery(),
+        )
+        .order_by(ChangeLog.xid.desc(), ChangeLog.seq.desc())
+        .limit(1)
+    ).first()
+    if newest is None:
+        return 0
+    to = Position(newest.xid or 0, newest.seq)
+    if _postgres(session):
+        upto = tuple_(ChangeLog.xid, ChangeLog.seq) <= tuple_(to.x, to.s)
+    else:
+        upto = ChangeLog.seq <= to.s
+    deleted = session.connection().execute(delete(ChangeLog).where(upto)).rowcount
+    pruned_to = max(to, horizon(session))
+    session.merge(MetaRow(key=HORIZON_KEY, value=json.dumps(asdict(pruned_to))))
+    return int(deleted)

@@ -1,0 +1,102 @@
+"""The poke: a console waiting on it hears of a change within a second."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import psycopg
+import pytest
+from sqlalchemy import make_url
+
+from console.domain.workflow import Role
+from tests.server.conftest import Server
+from tests.server.test_sync_pull import pull_all
+from tests.server.test_sync_push import Crew, Seat, Seats, crew, seats
+
+__all__ = ["crew", "seats"]
+
+
+class Poke(threading.Thread):
+    """A poke in flight; `answer` and `answered_at` once it returns."""
+
+    def __init__(self, seat: Seat, cursor: str, timeout: float) -> None:
+        super().__init__(daemon=True)
+        self.params: dict[str, Any] = {"cursor": cursor, "timeout": timeout}
+        self.seat = seat
+        self.answer: dict[str, Any] = {}
+        self.answered_at = 0.0
+
+    def run(self) -> None:
+        response = self.seat.http.get("/v1/sync/poke", params=self.params)
+        self.answered_at = time.monotonic()
+        self.answer = {"status": response.status_code, **response.json()}
+
+    def waiting(self) -> bool:
+        time.sleep(0.3)  # long enough for the request to be parked on the server
+        return self.is_alive()
+
+
+def test_a_poke_answers_at_once_when_there_is_something_to_pull(crew: Crew) -> None:
+    _, cursor, _ = pull_all(crew.taker)
+    crew.colleague.create()
+    began = time.monotonic()
+    answer = crew.taker.http.get("/v1/sync/poke", params={"cursor": cursor, "timeout": 10})
+    assert answer.json() == {"changed": True}
+    assert time.monotonic() - began < 1
+    first = crew.taker.http.get("/v1/sync/poke", params={"timeout": 10})
+    assert first.json() == {"changed": True}
+
+
+def test_a_waiting_poke_is_woken_within_a_second_of_a_change(crew: Crew) -> None:
+    _, cursor, _ = pull_all(crew.taker)
+    poke = Poke(crew.taker, cursor, 20)
+    poke.start()
+    assert poke.waiting()
+    crew.colleague.create()
+    pushed_at = time.monotonic()
+    poke.join(5)
+    assert poke.answer == {"status": 200, "changed": True}
+    assert poke.answered_at - pushed_at < 1
+
+
+def test_a_poke_with_nothing_to_pull_answers_no_after_its_timeout(crew: Crew) -> None:
+    _, cursor, _ = pull_all(crew.taker)
+    began = time.monotonic()
+    answer = crew.taker.http.get("/v1/sync/poke", params={"cursor": cursor, "timeout": 1})
+    assert answer.json() == {"changed": False}
+    assert 1 <= time.monotonic() - began < 2
+
+
+def test_a_change_behind_a_running_transaction_is_announced_when_that_ends(
+    server: Server, crew: Crew
+) -> None:
+    if not server.database_url.startswith("postgresql"):
+        pytest.skip("SQLite writers never overlap")
+    _, cursor, _ = pull_all(crew.taker)
+    url = make_url(server.database_url).set(drivername="postgresql")
+    with psycopg.connect(url.render_as_string(hide_password=False)) as older:
+        older.execute("SELECT pg_current_xact_id()")  # a writer that began first
+        poke = Poke(crew.taker, cursor, 20)
+        poke.start()
+        crew.colleague.create()  # committed, but not before `older` ends
+        assert poke.waiting()
+        older.commit()
+        ended_at = time.monotonic()
+    poke.join(5)
+    assert poke.answer == {"status": 200, "changed": True}
+    assert poke.answered_at - ended_at < 1
+
+
+def test_poke_refuses_bad_input_agencies_and_strangers(
+    server: Server, crew: Crew, seats: Seats
+) -> None:
+    for params in ({"cursor": "not a cursor"}, {"cursor": "eyJ4IjoiYSJ9"}, {"timeout": 26}):
+        response = crew.taker.http.get("/v1/sync/poke", params=params)
+        assert response.status_code == 422, params
+        assert response.json()["error"]["code"] == "invalid_request"
+    agency = seats.open(server, Role.AGENCY, server.user(Role.AGENCY, "S110105004"))
+    assert agency.http.get("/v1/sync/poke", params={"timeout": 0}).status_code == 403
+    with server.client("not-a-token") as stranger:
+        assert stranger.get("/v1/sync/poke", params={"timeout": 0}).status_code == 401

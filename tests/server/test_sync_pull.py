@@ -1,0 +1,152 @@
+"""Pull through the real server process: pages, cursor, scope, removal and reset."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from console.domain.workflow import Role
+from console.server.database import server_engine
+from console.services import feed
+from console.services.context import utc_now
+from console.services.intake import new_id
+from console.store.db import session_factory
+from tests.server.conftest import Server
+from tests.server.test_sync_push import Crew, Seat, Seats, crew, seats
+
+__all__ = ["crew", "pull_all", "seats"]
+LONG_AGO = (utc_now() - timedelta(days=40)).isoformat()
+
+
+def pull_page(seat: Seat, cursor: str | None, limit: int = 500) -> dict[str, Any]:
+    params: dict[str, Any] = {"limit": limit}
+    if cursor:
+        params["cursor"] = cursor
+    response = seat.http.get("/v1/sync/pull", params=params)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def pull_all(
+    seat: Seat, cursor: str | None = None, limit: int = 500
+) -> tuple[list[dict[str, Any]], str, bool]:
+    """Every change until `has_more` is false: the changes, the new cursor, whether reset."""
+    changes: list[dict[str, Any]] = []
+    reset = False
+    while True:
+        page = pull_page(seat, cursor, limit)
+        changes += page["changes"]
+        cursor, reset = page["cursor"], reset or page["reset"]
+        if not page["has_more"]:
+            return changes, str(cursor), reset
+
+
+def of(changes: list[dict[str, Any]], *case_ids: str) -> list[dict[str, Any]]:
+    return [c for c in changes if c["id"] in case_ids]
+
+
+def test_a_first_pull_pages_through_the_scope_then_follows_changes(crew: Crew) -> None:
+    seat = crew.taker
+    created = [seat.create() for _ in range(7)]
+    changes, cursor, reset = pull_all(seat, limit=3)
+    assert not reset
+    ids = [c["id"] for c in changes]
+    assert len(ids) == len(set(ids))
+    assert set(created) <= set(ids)
+    again, cursor, _ = pull_all(seat, cursor)
+    assert of(again, *created) == []
+    for urgency in ("urgent", "emergency"):
+        [result] = seat.push(
+            ("case.update", {"case_id": created[0], "base_version": 1, "set": {"urgency": urgency}})
+        )
+        assert result["status"] == "applied"
+    note = new_id()
+    seat.push(("case.add_note", {"case_id": created[1], "note_id": note, "text": "来电补充情况"}))
+    later, cursor, _ = pull_all(seat, cursor)
+    [first] = of(later, created[0])
+    assert (first["op"], first["version"], first["data"]["urgency"]) == ("upsert", 3, "emergency")
+    [second] = of(later, created[1])
+    assert [n["id"] for n in second["data"]["notes"]] == [note]
+    assert second["data"]["notes"][0]["text"] == "来电补充情况"
+    assert [e["kind"] for e in second["data"]["events"]][:2] == ["created", "dispatched"]
+    assert pull_page(seat, cursor)["changes"] == []
+
+
+def test_the_scope_is_open_cases_recent_ones_and_the_users_own(crew: Crew) -> None:
+    seat, other = crew.taker, crew.colleague
+    answered = {
+        "handling": "direct_answer",
+        "answer_text": "已告知办理流程。",
+        "lead_agency_code": "",
+    }
+    old_closed_elsewhere = other.create(created_at=LONG_AGO, **answered)
+    old_closed_mine = seat.create(created_at=LONG_AGO, **answered)
+    recent_closed_elsewhere = other.create(**answered)
+    old_open_elsewhere = other.create(created_at=LONG_AGO)
+    changes, _, _ = pull_all(seat)
+    seen = {c["id"] for c in changes}
+    assert old_closed_elsewhere not in seen
+    assert {old_closed_mine, recent_closed_elsewhere, old_open_elsewhere} <= seen
+    assert {c["op"] for c in changes} == {"upsert"}
+
+
+def test_a_case_that_left_the_scope_comes_as_removed(crew: Crew) -> None:
+    taker, colleague, supervisor = crew.taker, crew.colleague, crew.supervisor
+    case_id = taker.create(created_at=LONG_AGO)
+    supervisor.push(("case.reassign", {"case_id": case_id, "owner": colleague.username}))
+    changes, cursor, _ = pull_all(colleague)
+    [mine] = of(changes, case_id)
+    assert mine["data"]["owner"] == colleague.username
+    results = supervisor.push(
+        ("case.reassign", {"case_id": case_id, "owner": taker.username}),
+        ("case.void", {"case_id": case_id, "reason": "重复工单"}),
+    )
+    assert [r["status"] for r in results] == ["applied", "applied"]
+    later, _, _ = pull_all(colleague, cursor)
+    assert of(later, case_id) == [
+        {"entity": "case", "id": case_id, "op": "remove", "version": 4, "data": None}
+    ]
+    [still] = of(pull_all(taker)[0], case_id)
+    assert (still["op"], still["data"]["status"]) == ("upsert", "void")
+
+
+def test_a_cursor_older_than_the_kept_change_log_starts_a_new_download(
+    server: Server, crew: Crew
+) -> None:
+    seat = crew.taker
+    kept = seat.create()
+    _, cursor, _ = pull_all(seat)
+    changed, newest = seat.create(), seat.create()
+    engine = server_engine(server.database_url)
+    with session_factory(engine)() as session:
+        assert feed.prune(session, utc_now() + timedelta(days=31)) > 0
+        session.commit()
+    engine.dispose()
+    changes, newer, reset = pull_all(seat, cursor)
+    assert reset
+    assert {kept, changed, newest} <= {c["id"] for c in changes}
+    after, _, reset_again = pull_all(seat, newer)
+    assert (of(after, kept, changed, newest), reset_again) == ([], False)
+
+
+def test_pull_refuses_bad_cursors_limits_agencies_and_strangers(
+    server: Server, crew: Crew, seats: Seats
+) -> None:
+    seat = crew.taker
+    forged = feed.encode(feed.Cursor(feed.Position(1, 2))).replace("e", "x")
+    for params in (
+        {"cursor": "not a cursor"},
+        {"cursor": "eyJ4IjoiYSJ9"},  # {"x":"a"}
+        {"cursor": forged},
+        {"cursor": "x" * 201},
+        {"limit": 0},
+        {"limit": 1001},
+        {"limit": "many"},
+    ):
+        response = seat.http.get("/v1/sync/pull", params=params)
+        assert response.status_code == 422, params
+        assert response.json()["error"]["code"] == "invalid_request"
+    agency = seats.open(server, Role.AGENCY, server.user(Role.AGENCY, "S110105004"))
+    assert agency.http.get("/v1/sync/pull").status_code == 403
+    with server.client("not-a-token") as stranger:
+        assert stranger.get("/v1/sync/pull").status_code == 401

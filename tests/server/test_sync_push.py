@@ -1,0 +1,394 @@
+"""Push through the real server process: every mutation applied exactly once, whatever is resent.
+
+The helpers here (a console with a logged-in user and its outbox numbering, a valid intake) are
+shared by the other sync tests.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from console.domain.numbering import case_number, centre_day
+from console.domain.workflow import Role
+from console.paths import REFERENCE
+from console.server.database import server_engine
+from console.services.changes import Actor, Mutation, apply
+from console.services.context import utc_now
+from console.services.intake import new_id
+from console.store.db import session_factory
+from console.store.reference_files import load_reference
+from console.store.schema import Case
+from console.store.server_schema import Console
+from tests.server.conftest import Server
+
+
+def case_args(seat_code: str, sequence: int, **changes: Any) -> dict[str, Any]:
+    """A complaint as a console's `case.create` carries it."""
+    return {
+        "id": new_id(),
+        "case_no": case_number(centre_day(utc_now()), seat_code, sequence),
+        "caller_phone": "13800138000",
+        "appeal_type": "complaint",
+        "category_code": "010101",
+        "district_name": "朝阳区",
+        "street_name": "三里屯街道",
+        "community": "幸福村社区",
+        "address": "三里屯路19号南侧人行道",
+        "description": "每天傍晚有商贩在人行道上摆摊卖水果，行人只能走到机动车道上。",
+        "caller_name": "张先生",
+        "urgency": "normal",
+        "handling": "dispatch",
+        "lead_agency_code": "S110105004",
+        "assisting_agencies": [],
+        **changes,
+    }
+
+
+@dataclass
+class Seat:
+    """An enrolled console with a user logged in on it, numbering its mutations 1, 2, 3…"""
+
+    server: Server
+    username: str
+    client_id: str
+    seat_code: str
+    http: httpx.Client
+    last_mid: int = 0
+    numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    @classmethod
+    def open(cls, server: Server, role: Role = Role.CALL_TAKER, username: str = "") -> Seat:
+        name = username or server.user(role)
+        client_id, seat = server.console()
+        http = server.client(server.login(name, client_id))
+        return cls(server, name, client_id, seat, http)
+
+    def batch(self, *mutations: tuple[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        """The next mutations of the outbox, numbered."""
+        start = self.last_mid + 1
+        self.last_mid += len(mutations)
+        return [
+            {"mid": start + i, "name": name, "args": args}
+            for i, (name, args) in enumerate(mutations)
+        ]
+
+    def send(self, batch: list[dict[str, Any]], client_id: str = "") -> httpx.Response:
+        body = {"client_id": client_id or self.client_id, "mutations": batch}
+        return self.http.post("/v1/sync/push", json=body)
+
+    def push(self, *mutations: tuple[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        response = self.send(self.batch(*mutations))
+        assert response.status_code == 200, response.text
+        return list(response.json()["results"])
+
+    def new_case(self, **changes: Any) -> dict[str, Any]:
+        return case_args(self.seat_code, next(self.numbers), **changes)
+
+    def create(self, **changes: Any) -> str:
+        args = self.new_case(**changes)
+        [result] = self.push(("case.create", args))
+        assert result["status"] == "applied", result
+        return str(args["id"])
+
+
+class Seats:
+    """Opens consoles for a test and closes their connections afterwards."""
+
+    def __init__(self) -> None:
+        self.opened: list[Seat] = []
+
+    def open(self, server: Server, role: Role = Role.CALL_TAKER, username: str = "") -> Seat:
+        seat = Seat.open(server, role, username)
+        self.opened.append(seat)
+        return seat
+
+    def close(self) -> None:
+        for seat in self.opened:
+            seat.http.close()
+
+
+@pytest.fixture
+def seats() -> Iterator[Seats]:
+    opened = Seats()
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="module")
+def taker(server: Server) -> str:
+    """A call-taker's account, for tests that need a fresh console but not a new user."""
+    return server.user(Role.CALL_TAKER)
+
+
+@dataclass(frozen=True)
+class Crew:
+    """Two call-takers and a supervisor, each on a console, shared by a module's tests."""
+
+    taker: Seat
+    colleague: Seat
+    supervisor: Seat
+
+
+@pytest.fixture(scope="module")
+def crew(server: Server) -> Iterator[Crew]:
+    opened = Seats()
+    yield Crew(opened.open(server), opened.open(server), opened.open(server, Role.SUPERVISOR))
+    opened.close()
+
+
+def ledger(server: Server, client_id: str) -> int:
+    engine = create_engine(server.database_url)
+    with engine.connect() as conn:
+        query = select(Console.last_mid).where(Console.client_id == client_id)
+        last_mid = conn.execute(query).scalar_one()
+    engine.dispose()
+    return int(last_mid)
+
+
+def cases_numbered(server: Server, case_no: str) -> int:
+    engine = create_engine(server.database_url)
+    with engine.connect() as conn:
+        count = conn.execute(select(func.count()).where(Case.case_no == case_no)).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+def test_a_batch_sent_again_gets_the_same_results_and_changes_nothing(
+    server: Server, seats: Seats, taker: str
+) -> None:
+    seat = seats.open(server, username=taker)
+    creates = [seat.new_case() for _ in range(3)]
+    batch = seat.batch(*(("case.create", args) for args in creates))
+    first = seat.send(batch)
+    assert first.status_code == 200
+    assert first.json()["last_mid"] == 3
+    assert [r["status"] for r in first.json()["results"]] == ["applied"] * 3
+    again = seat.send(batch)
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert all(cases_numbered(server, args["case_no"]) == 1 for args in creates)
+    assert ledger(server, seat.client_id) == 3
+
+
+def test_a_resent_part_gets_stored_results_and_the_new_part_is_applied(
+    server: Server, seats: Seats, taker: str
+) -> None:
+    seat = seats.open(server, username=taker)
+    creates = [seat.new_case() for _ in range(4)]
+    batch = seat.batch(*(("case.create", args) for args in creates))
+    first = seat.send(batch[:2]).json()
+    overlapping = seat.send(batch[1:]).json()
+    assert overlapping["last_mid"] == 4
+    assert overlapping["results"][0] == first["results"][1]
+    assert [r["mid"] for r in overlapping["results"]] == [2, 3, 4]
+    assert all(cases_numbered(server, args["case_no"]) == 1 for args in creates)
+
+
+def test_a_gap_is_refused_with_the_number_expected_and_nothing_is_applied(
+    server: Server, seats: Seats, taker: str
+) -> None:
+    seat = seats.open(server, username=taker)
+    creates = [seat.new_case() for _ in range(3)]
+    batch = seat.batch(*(("case.create", args) for args in creates))
+    late = seat.send(batch[1:])
+    assert late.status_code == 409
+    assert late.json()["expected"] == 1
+    assert late.json()["error"]["code"] == "gap"
+    assert cases_numbered(server, creates[1]["case_no"]) == 0
+    assert seat.send(batch[:1]).json()["last_mid"] == 1
+    assert seat.send(batch[1:]).json()["last_mid"] == 3
+    assert ledger(server, seat.client_id) == 3
+
+
+def test_numbers_out_of_order_within_a_batch_are_refused(
+    server: Server, seats: Seats, taker: str
+) -> None:
+    seat = seats.open(server, username=taker)
+    batch = seat.batch(("case.create", seat.new_case()), ("case.create", seat.new_case()))
+    reordered = seat.send(batch[::-1])
+    assert reordered.status_code == 422
+    assert reordered.json()["error"]["fields"] == [
+        {"field": "mutations", "code": "mids_not_consecutive"}
+    ]
+    assert ledger(server, seat.client_id) == 0
+
+
+def test_every_result_advances_the_ledger(server: Server, seats: Seats, taker: str) -> None:
+    seat = seats.open(server, username=taker)
+    case_id = seat.create()
+    results = seat.push(
+        ("case.update", {"case_id": case_id, "base_version": 1, "set": {"urgency": "urgent"}}),
+        ("case.update", {"case_id": case_id, "base_version": 1, "set": {"urgency": "normal"}}),
+        ("case.frobnicate", {}),
+        ("case.add_note", {"case_id": case_id, "note_id": new_id(), "text": "来电补充"}),
+    )
+    assert [r["status"] for r in results] == ["applied", "applied", "rejected", "applied"]
+    assert results[2]["reason"] == "unknown_mutation"
+    assert ledger(server, seat.client_id) == 5
+
+
+def test_a_console_cannot_push_as_another_and_a_session_needs_a_console(
+    server: Server, seats: Seats, taker: str
+) -> None:
+    seat, other = seats.open(server, username=taker), seats.open(server, username=taker)
+    batch = seat.batch(("case.create", seat.new_case()))
+    foreign = seat.send(batch, client_id=other.client_id)
+    assert foreign.status_code == 403
+    assert foreign.json()["error"]["code"] == "not_your_console"
+    body = {"client_id": seat.client_id, "mutations": batch}
+    with server.client(server.login(seat.username)) as unbound:
+        assert unbound.post("/v1/sync/push", json=body).status_code == 403
+    with server.client("not-a-token") as stranger:
+        assert stranger.post("/v1/sync/push", json=body).status_code == 401
+    assert ledger(server, seat.client_id) == ledger(server, other.client_id) == 0
+
+
+def test_malformed_pushes_get_a_clear_error_and_change_nothing(
+    server: Server, seats: Seats, taker: str
+) -> None:
+    seat = seats.open(server, username=taker)
+    good = seat.batch(("case.create", seat.new_case()))[0]
+    malformed: list[Any] = [
+        {"client_id": seat.client_id, "mutations": []},
+        {"client_id": seat.client_id, "mutations": [good] * 101},
+        {"client_id": seat.client_id},
+        {"mutations": [good]},
+        {"client_id": seat.client_id, "mutations": [{**good, "mid": "1"}]},
+        {"client_id": seat.client_id, "mutations": [{**good, "mid": 0}]},
+        {"client_id": seat.client_id, "mutations": [{**good, "args": [1, 2]}]},
+        {"client_id": seat.client_id, "mutations": [{**good, "name": "x" * 41}]},
+        {"client_id": seat.client_id * 2, "mutations": [good]},
+        [good],
+    ]
+    for body in malformed:
+        response = seat.http.post("/v1/sync/push", json=body)
+        assert response.status_code == 422, body
+        assert response.json()["error"]["code"] == "invalid_request"
+    huge = {"client_id": seat.client_id, "mutations": [{**good, "args": {"x": "x" * 6_100_000}}]}
+    assert seat.http.post("/v1/sync/push", json=huge).status_code == 413
+    assert seat.http.post("/v1/sync/push", content=b"{not json").status_code == 422
+    assert ledger(server, seat.client_id) == 0
+
+
+def test_bad_arguments_are_rejected_results_naming_the_field(
+    server: Server, seats: Seats, taker: str
+) -> None:
+    seat = seats.open(server, username=taker)
+    results = seat.push(
+        ("case.create", seat.new_case(description="长" * 5000)),
+        ("case.create", seat.new_case(category_code="999999")),
+        ("case.create", seat.new_case(caller_phone=["13800138000"])),
+        ("case.create", seat.new_case(case_no="2601019990001")),
+        ("case.update", {"case_id": "x" * 5000, "base_version": 1, "set": {}}),
+        ("case.add_note", {"case_id": new_id(), "note_id": new_id(), "text": "x"}),
+    )
+    assert [r["status"] for r in results] == ["rejected"] * 6
+    assert results[0]["errors"] == [{"field": "description", "code": "too_long"}]
+    assert results[1]["errors"] == [{"field": "category", "code": "required"}]
+    assert results[2]["field"] == "caller_phone"
+    assert results[3]["reason"] == "case_no_not_of_this_seat"
+    assert results[4]["field"] == "case_id"
+    assert results[5]["reason"] == "unknown_case"
+    assert ledger(server, seat.client_id) == 6
+
+
+def test_per_mutation_authorisation_follows_the_authors_role(
+    server: Server, seats: Seats, taker: str
+) -> None:
+    agency = seats.open(server, Role.AGENCY, server.user(Role.AGENCY, "S110105004"))
+    [refused] = agency.push(("case.create", agency.new_case()))
+    assert (refused["status"], refused["reason"]) == ("rejected", "role_not_allowed")
+    taker = seats.open(server, username=taker)
+    case_id = taker.create()
+    [void] = taker.push(("case.void", {"case_id": case_id, "reason": "重复来电"}))
+    assert (void["status"], void["reason"]) == ("rejected", "role_not_allowed")
+    supervisor = seats.open(server, Role.SUPERVISOR)
+    [voided] = supervisor.push(("case.void", {"case_id": case_id, "reason": "重复来电"}))
+    assert (voided["status"], voided["case_status"]) == ("applied", "void")
+    assert ledger(server, agency.client_id) == 1
+
+
+def test_creates_in_one_batch_are_decided_as_if_sent_one_by_one(
+    server: Server, seats: Seats, taker: str
+) -> None:
+    together, apart = seats.open(server, username=taker), seats.open(server, username=taker)
+
+    def scenario(seat: Seat) -> list[tuple[str, str]]:
+        first, other = seat.new_case(), seat.new_case()
+        return [
+            ("case.create", first),
+            ("case.create", first),
+            ("case.create", {**other, "id": first["id"]}),
+            ("case.create", {**seat.new_case(), "case_no": first["case_no"]}),
+            ("case.create", seat.new_case(caller_phone="12345")),
+            ("case.create", other),
+        ]
+
+    in_one = together.push(*scenario(together))
+    one_by_one = [apart.push(mutation)[0] for mutation in scenario(apart)]
+    for results in (in_one, one_by_one):
+        assert [(r["status"], r.get("reason", "")) for r in results] == [
+            ("applied", ""),
+            ("applied", ""),
+            ("rejected", "duplicate_id"),
+            ("rejected", "conflicts_with_stored_data"),
+            ("rejected", "invalid_case"),
+            ("applied", ""),
+        ]
+        assert results[0]["case_no"] == results[1]["case_no"]
+
+
+def test_a_create_racing_another_writer_for_its_number_is_refused_alone(
+    server: Server, seats: Seats, taker: str
+) -> None:
+    seat = seats.open(server, username=taker)
+    racing, others = seat.new_case(), [seat.new_case() for _ in range(10)]
+    engine = server_engine(server.database_url)
+    actor = Actor(seat.username, Role.CALL_TAKER, "", seat.client_id, seat.seat_code)
+    answer: list[httpx.Response] = []
+    with session_factory(engine)() as other_writer:
+        reference = load_reference(REFERENCE, server.log.parent / "data").data
+        first = {**racing, "id": new_id()}
+        taken = apply(other_writer, actor, Mutation("case.create", first), utc_now(), reference)
+        assert taken.status == "applied"
+        batch = seat.batch(*(("case.create", args) for args in [racing, *others]))
+        pushing = threading.Thread(target=lambda: answer.append(seat.send(batch)))
+        pushing.start()
+        time.sleep(0.5)  # the push waits for the other writer
+        other_writer.commit()
+    pushing.join()
+    engine.dispose()
+    results = answer[0].json()["results"]
+    assert [(r["status"], r.get("reason", "")) for r in results] == [
+        ("rejected", "conflicts_with_stored_data"),
+        *[("applied", "")] * 10,
+    ]
+    assert cases_numbered(server, racing["case_no"]) == 1
+
+
+def test_a_push_kept_waiting_for_a_lock_is_answered_busy_and_goes_through_later(
+    server: Server, seats: Seats, taker: str
+) -> None:
+    if not server.database_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time, and no row locks to wait for")
+    seat = seats.open(server, username=taker)
+    batch = seat.batch(("case.create", seat.new_case()))
+    engine = server_engine(server.database_url)
+    with session_factory(engine)() as other_request:
+        ledger_row = select(Console).where(Console.client_id == seat.client_id)
+        other_request.execute(ledger_row.with_for_update())
+        busy = seat.send(batch)
+    engine.dispose()
+    assert (busy.status_code, busy.headers["Retry-After"]) == (503, "1")
+    assert busy.json()["error"]["code"] == "busy"
+    assert ledger(server, seat.client_id) == 0
+    assert seat.send(batch).json()["last_mid"] == 1
