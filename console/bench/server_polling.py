@@ -49,6 +49,7 @@ def polling(servers: Servers, fleet: Fleet, cursor: str, seconds: float, long: b
     """Every console of the fleet follows the feed from `cursor` for `seconds` while a console
     pushes a case every 0.5 s. Figure: each pull's time as its console saw it; baseline: the
     same pulls as the servers logged them."""
+    servers.until_idle()
     since = servers.log_sizes()
     writer = Console.enrol(servers.urls[-1])
     intakes = Intakes(seed=0)  # any cases will do
@@ -61,6 +62,8 @@ def polling(servers: Servers, fleet: Fleet, cursor: str, seconds: float, long: b
     if not tally.pulls_ms:
         raise MeasureFailed("no pull was answered")
     server_ms = servers.server_ms(since, PULL_ROUTE)
+    say(f"  {len(tally.pulls_ms):,} pulls in {seconds:.0f} s, {len(server_ms):,} answered "
+        f"by the servers: {len(server_ms) / seconds:.0f} a second")  # fmt: skip
     spec = LONG_POLL if long else POLLING
     return Result(spec, Figure.of(tally.pulls_ms), Figure.of(server_ms or [0.0]))
 

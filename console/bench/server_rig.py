@@ -39,6 +39,8 @@ ROOT = Path(__file__).resolve().parents[2]
 USERNAME = "bench-taker"  # the benchmark's call-taker: every session it opens is this account's
 PASSWORD = "bench-password-not-secret"  # a loopback cluster of the benchmark's own
 READY_TIMEOUT_S = 120.0
+IDLE_TIMEOUT_S = 300.0
+IDLE_ANSWER_S = 0.05
 HTTP_TIMEOUT_S = 120.0
 PULL_ROUTE = "/v1/sync/pull"
 CALLERS = 50_000  # calls planned at once for the new cases: the generator's caller mix
@@ -54,6 +56,18 @@ class Servers:
 
     urls: list[str]
     logs: list[Path]
+
+    def until_idle(self) -> None:
+        """Wait until every server answers at once: requests a measure left queued (its
+        clients gave up on them, the server has not) must not weigh on the next one."""
+        deadline = time.monotonic() + IDLE_TIMEOUT_S
+        for url in self.urls:
+            while time.monotonic() < deadline:
+                began = time.monotonic()
+                httpx.get(f"{url}/healthz", timeout=IDLE_TIMEOUT_S)
+                if time.monotonic() - began < IDLE_ANSWER_S:
+                    break
+                time.sleep(1)
 
     def log_sizes(self) -> list[int]:
         return [log.stat().st_size for log in self.logs]

@@ -76,9 +76,9 @@ class ValidIntake:
 
 def resolve_location(ref: ReferenceData, form: IntakeForm) -> Location:
     """Codes for the names typed, where they are known; unknown names are kept as text."""
-    district = next((d for d in ref.districts.values() if d.name == form.district.strip()), None)
-    candidates = ref.streets_of(district.code) if district else list(ref.streets.values())
-    street = next((s for s in candidates if s.name == form.street.strip()), None)
+    district = ref.district_named(form.district.strip())
+    named = ref.streets_named(form.street.strip())
+    street = next((s for s in named if not district or s.district_code == district.code), None)
     if street and not district:
         district = ref.districts[street.district_code]
     return Location(

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from typing import TypeVar
 
 from console.domain.enums import Urgency
@@ -105,7 +106,33 @@ class ReferenceData:
         return self.agencies.get("D" + district_code)
 
     def streets_of(self, district_code: str) -> list[Street]:
-        return [s for s in self.streets.values() if s.district_code == district_code]
+        return self._streets_by_district.get(district_code, [])
+
+    def district_named(self, name: str) -> District | None:
+        return self._districts_by_name.get(name)
+
+    def streets_named(self, name: str) -> list[Street]:
+        """Streets of that name; a few names recur in two districts (八里庄街道)."""
+        return self._streets_by_name.get(name, [])
+
+    # Looked up on every keystroke and every saved case: indexed once, on first use.
+    @cached_property
+    def _streets_by_district(self) -> dict[str, list[Street]]:
+        grouped: dict[str, list[Street]] = {}
+        for street in self.streets.values():
+            grouped.setdefault(street.district_code, []).append(street)
+        return grouped
+
+    @cached_property
+    def _districts_by_name(self) -> dict[str, District]:
+        return {d.name: d for d in self.districts.values()}
+
+    @cached_property
+    def _streets_by_name(self) -> dict[str, list[Street]]:
+        grouped: dict[str, list[Street]] = {}
+        for street in self.streets.values():
+            grouped.setdefault(street.name, []).append(street)
+        return grouped
 
 
 _Row = dict[str, str]

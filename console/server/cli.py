@@ -6,6 +6,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -14,7 +15,7 @@ from console.domain.errors import FieldError, ValidationFailed
 from console.domain.workflow import Role
 from console.server.config import DEFAULT_DATABASE, ServerConfig
 from console.server.database import server_engine
-from console.services import accounts, api_keys
+from console.services import accounts, api_keys, feed
 from console.services.context import utc_now
 from console.store.db import session_factory
 from console.store.migrations import upgrade_to_head
@@ -59,6 +60,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         ("enable-user", "enable an account again"),
     ):
         commands.add_parser(name, help=text).add_argument("username")
+    prune = commands.add_parser(
+        "prune-feed", help="forget change-feed rows older than the retention (run daily)"
+    )
+    prune.add_argument("--keep-days", type=int, default=30)
     issue = commands.add_parser("issue-api-key", help="issue an Open311 API key")
     issue.add_argument("name", help="who the key is for")
     revoke = commands.add_parser("revoke-api-key", help="revoke an Open311 API key")
@@ -81,6 +86,7 @@ def run(argv: list[str]) -> int:
         "create-user": _create_user,
         "disable-user": _disable,
         "enable-user": _enable,
+        "prune-feed": _prune_feed,
         "issue-api-key": _issue_key,
         "revoke-api-key": _revoke_key,
     }
@@ -118,6 +124,11 @@ def _disable(args: argparse.Namespace, session: Session) -> str:
 def _enable(args: argparse.Namespace, session: Session) -> str:
     accounts.set_disabled(session, args.username, disabled=False)
     return f"account {args.username} enabled"
+
+
+def _prune_feed(args: argparse.Namespace, session: Session) -> str:
+    deleted = feed.prune(session, utc_now(), timedelta(days=args.keep_days))
+    return f"{deleted} change rows older than {args.keep_days} days pruned; older cursors reset"
 
 
 def _issue_key(args: argparse.Namespace, session: Session) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from console.domain.errors import NotFound, ValidationFailed
@@ -78,6 +79,16 @@ def install(app: FastAPI) -> None:
             error_body("too_many_attempts", str(error)),
             429,
             headers={"Retry-After": str(error.retry_after)},
+        )
+
+    @app.exception_handler(OperationalError)
+    async def _database_busy(request: Request, error: OperationalError) -> JSONResponse:
+        # The database is down or a lock waited too long: worth retrying, not a bug.
+        log.warning("database unavailable on %s: %s", _route(request), type(error.orig).__name__)
+        return JSONResponse(
+            error_body("busy", "database busy or unavailable; retry"),
+            503,
+            headers={"Retry-After": "1"},
         )
 
     @app.exception_handler(Exception)

@@ -271,10 +271,7 @@ class IntakePanel(QWidget):
         if self._ctx is None:
             return
         ref = self._ctx.console.reference
-        district = next(
-            (d for d in ref.districts.values() if d.name == self.widgets.district.text().strip()),
-            None,
-        )
+        district = ref.district_named(self.widgets.district.text().strip())
         streets = ref.streets_of(district.code) if district else list(ref.streets.values())
         self.widgets.street.set_names(s.name for s in streets)
         self._update_suggestions()

@@ -1,0 +1,96 @@
+"""`python main.py server …` as the centre's IT uses it: accounts, keys, migrations, pruning."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from console.services import api_keys
+from console.store.db import session_factory
+from tests.server.conftest import PASSWORD, ROOT, start_server
+
+
+def server_cli(database_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "main.py", "server", "--database-url", database_url, *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_accounts_and_keys_are_made_and_withdrawn_from_the_command_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    made = server_cli(
+        url,
+        "create-user",
+        "li.na",
+        "--role",
+        "supervisor",
+        "--name",
+        "李娜",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    assert made.returncode == 0, made.stderr
+    weak = server_cli(
+        url,
+        "create-user",
+        "wang.wu",
+        "--role",
+        "call_taker",
+        "--name",
+        "王五",
+        "--password-stdin",
+        stdin="123\n",
+    )
+    assert weak.returncode == 2
+    assert "password" in weak.stderr
+
+    server = start_server(url, tmp_path)
+    try:
+        assert server.login("li.na")
+        assert server_cli(url, "disable-user", "li.na").returncode == 0
+        with server.client() as http:
+            refused = http.post("/v1/auth/login", json={"username": "li.na", "password": PASSWORD})
+        assert refused.status_code == 401
+    finally:
+        server.stop()
+
+    issued = server_cli(url, "issue-api-key", "城市服务平台")
+    assert issued.returncode == 0
+    lines = dict(line.split(" ", 1) for line in issued.stdout.splitlines() if " " in line)
+    key_id, key = lines["key"].removeprefix("id "), lines["api_key"]
+    engine = create_engine(url)
+    with session_factory(engine)() as session:
+        assert api_keys.valid(session, key)
+    assert server_cli(url, "revoke-api-key", key_id).returncode == 0
+    with session_factory(engine)() as session:
+        assert not api_keys.valid(session, key)
+    engine.dispose()
+
+
+def test_migrate_and_prune_run_on_postgresql(pg_url: str) -> None:
+    assert server_cli(pg_url, "migrate").returncode == 0
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO change_log (entity, entity_id, at) VALUES "
+                "('case', 'a', now() - interval '40 days'), "
+                "('case', 'b', now() - interval '39 days'), ('case', 'c', now())"
+            )
+        )
+    pruned = server_cli(pg_url, "prune-feed", "--keep-days", "30")
+    assert pruned.returncode == 0, pruned.stderr
+    assert pruned.stdout.startswith("2 change rows")
+    with engine.connect() as conn:
+        left = conn.execute(text("SELECT entity_id FROM change_log")).scalars().all()
+    assert left == ["c"]
+    engine.dispose()
