@@ -9,6 +9,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from console.domain.errors import NotFound, ValidationFailed
@@ -82,9 +83,11 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(OperationalError)
-    async def _database_busy(request: Request, error: OperationalError) -> JSONResponse:
-        # The database is down or a lock waited too long: worth retrying, not a bug.
-        log.warning("database unavailable on %s: %s", _route(request), type(error.orig).__name__)
+    @app.exception_handler(PoolTimeout)
+    async def _database_busy(request: Request, error: Exception) -> JSONResponse:
+        # The database is down, a lock waited too long or every pooled connection is in use:
+        # worth retrying, not a bug.
+        log.warning("database unavailable on %s: %s", _route(request), type(error).__name__)
         return JSONResponse(
             error_body("busy", "database busy or unavailable; retry"),
             503,
