@@ -57,10 +57,11 @@ def polling(servers: Servers, fleet: Fleet, cursor: str, seconds: float, long: b
         tally = asyncio.run(
             _follow(fleet, cursor, seconds, long, lambda: writer.push(intakes.take(writer.seat, 1)))
         )
-    if tally.failures:
-        say(f"  failed requests: {dict(tally.failures)}")
+    failures = ", ".join(f"{what} ×{count}" for what, count in tally.failures.most_common())
+    if failures:
+        say(f"  failed requests: {failures}")
     if not tally.pulls_ms:
-        raise MeasureFailed("no pull was answered")
+        raise MeasureFailed(f"no pull was made; failed requests: {failures or 'none'}")
     server_ms = servers.server_ms(since, PULL_ROUTE)
     say(f"  {len(tally.pulls_ms):,} pulls in {seconds:.0f} s, {len(server_ms):,} answered "
         f"by the servers: {len(server_ms) / seconds:.0f} a second")  # fmt: skip

@@ -49,7 +49,12 @@ def principal(
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthFailed("a bearer access token is required")
-    return authenticate(db, credentials.credentials, at)
+    try:
+        return authenticate(db, credentials.credentials, at)
+    finally:
+        # Hand the connection back at once: a request waiting for a worker thread (a long
+        # poll, say) must not sit on one, or a burst of requests can starve the pool.
+        db.close()
 
 
 User = Annotated[Principal, Depends(principal)]
