@@ -66,8 +66,9 @@ class Principal:
     seat_code: str
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def digest(secret: str) -> str:
+    """How tokens and keys are stored: a database copy opens nothing."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def hash_password(password: str) -> str:
@@ -164,9 +165,9 @@ def _new_session(
             id=new_id(),
             account_id=account.id,
             client_id=client_id,
-            access_hash=_digest(access),
+            access_hash=digest(access),
             access_expires=tokens.access_expires,
-            refresh_hash=_digest(refresh),
+            refresh_hash=digest(refresh),
             refresh_expires=tokens.refresh_expires,
             created_at=now,
             revoked=False,
@@ -180,7 +181,7 @@ def refresh(session: Session, refresh_token: str, now: datetime) -> Tokens:
     row = session.execute(
         select(AuthSession, Account)
         .join(Account, Account.id == AuthSession.account_id)
-        .where(AuthSession.refresh_hash == _digest(refresh_token))
+        .where(AuthSession.refresh_hash == digest(refresh_token))
         .with_for_update()
     ).first()
     if row is None:
@@ -189,7 +190,7 @@ def refresh(session: Session, refresh_token: str, now: datetime) -> Tokens:
     if auth.revoked or account.disabled or auth.refresh_expires <= now:
         raise AuthFailed("session ended")
     access, new_refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    auth.access_hash, auth.refresh_hash = _digest(access), _digest(new_refresh)
+    auth.access_hash, auth.refresh_hash = digest(access), digest(new_refresh)
     auth.access_expires = now + ACCESS_LIFETIME
     return Tokens(access, new_refresh, auth.access_expires, auth.refresh_expires)
 
@@ -199,7 +200,7 @@ def authenticate(session: Session, access_token: str, now: datetime) -> Principa
         select(AuthSession, Account, Console.seat_code)
         .join(Account, Account.id == AuthSession.account_id)
         .outerjoin(Console, Console.client_id == AuthSession.client_id)
-        .where(AuthSession.access_hash == _digest(access_token))
+        .where(AuthSession.access_hash == digest(access_token))
     ).first()
     if row is None:
         raise AuthFailed("unknown token")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime
 
@@ -10,12 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.domain.errors import FieldError, ValidationFailed
+from console.services.accounts import digest
 from console.services.intake import new_id
 from console.store.server_schema import ApiKey
-
-
-def _digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def issue(session: Session, name: str, now: datetime) -> tuple[str, str]:
@@ -24,7 +20,7 @@ def issue(session: Session, name: str, now: datetime) -> tuple[str, str]:
         raise ValidationFailed([FieldError("name", "required")])
     key = secrets.token_urlsafe(24)
     key_id = new_id()
-    session.add(ApiKey(id=key_id, name=name.strip(), key_hash=_digest(key), created_at=now))
+    session.add(ApiKey(id=key_id, name=name.strip(), key_hash=digest(key), created_at=now))
     return key_id, key
 
 
@@ -36,5 +32,5 @@ def revoke(session: Session, key_id: str, now: datetime) -> None:
 
 
 def valid(session: Session, key: str) -> bool:
-    query = select(ApiKey.id).where(ApiKey.key_hash == _digest(key), ApiKey.revoked_at.is_(None))
+    query = select(ApiKey.id).where(ApiKey.key_hash == digest(key), ApiKey.revoked_at.is_(None))
     return session.execute(query).first() is not None

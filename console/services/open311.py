@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from console.domain.enums import AppealType, EventKind, Handling, Status, Urgency
@@ -40,7 +39,8 @@ from console.services.mutations import (
     apply,
     handles,
 )
-from console.store.schema import Case, CaseEventRow, CaseNoteRow, DailyCounter
+from console.store.repositories import CounterRepository
+from console.store.schema import Case, CaseEventRow, CaseNoteRow
 from console.store.server_schema import Open311Token
 
 log = logging.getLogger(__name__)
@@ -311,12 +311,7 @@ def _place(ref: ReferenceData, address: str) -> tuple[str, str]:
 def _next_case_no(ctx: Applying) -> str:
     """The next number of the centre's day under seat 000; it commits with the case."""
     day = centre_day(ctx.now)
-    dialect = ctx.session.get_bind().dialect.name
-    upsert: Any = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(DailyCounter)
-    upsert = upsert.values(day=f"{day:%Y%m%d}", last_seq=1).on_conflict_do_update(
-        index_elements=[DailyCounter.day], set_={"last_seq": DailyCounter.last_seq + 1}
-    )
-    sequence = int(ctx.session.execute(upsert.returning(DailyCounter.last_seq)).scalar_one())
+    sequence = CounterRepository(ctx.session).next(f"{day:%Y%m%d}")
     if sequence > MAX_DAILY:
         raise Rejected("numbering_exhausted", day=f"{day:%Y%m%d}")
     return f"{day:%y%m%d}{SEAT}{sequence:04d}"
