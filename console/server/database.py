@@ -8,6 +8,8 @@ from sqlalchemy import Engine, create_engine, make_url
 
 from console.store.db import sqlite_engine
 
+RECYCLE_S = 1800
+
 
 def server_engine(url: str) -> Engine:
     parsed = make_url(url)
@@ -16,6 +18,9 @@ def server_engine(url: str) -> Engine:
             raise ValueError("a SQLite database URL needs a file: sqlite:///path/to/file")
         return sqlite_engine(Path(parsed.database))
     # hide_parameters: an error's text must not carry a caller's number or words into the log.
+    # No ping before each use (a round trip on every request): a connection the database
+    # dropped fails its request with 503 and the pool is emptied, and pool_recycle retires
+    # connections before a firewall forgets them.
     return create_engine(
-        parsed, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+        parsed, pool_size=10, max_overflow=20, pool_recycle=RECYCLE_S, hide_parameters=True
     )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from console.domain.reference import ReferenceData
 from console.domain.workflow import Role
@@ -17,6 +18,7 @@ from console.services.accounts import AuthFailed, Principal, authenticate
 from console.services.mutations import Actor
 
 _bearer = HTTPBearer(auto_error=False)
+T = TypeVar("T")
 
 
 def database(request: Request) -> Iterator[Session]:
@@ -42,19 +44,22 @@ Now = Annotated[datetime, Depends(now)]
 Reference = Annotated[ReferenceData, Depends(reference)]
 
 
-def principal(
-    db: Db,
-    at: Now,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise AuthFailed("a bearer access token is required")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def principal(db: Db, at: Now, credentials: Credentials) -> Principal:
     try:
-        return authenticate(db, credentials.credentials, at)
+        return _authenticated(db, at, credentials)
     finally:
         # Hand the connection back at once: a request waiting for a worker thread (a long
         # poll, say) must not sit on one, or a burst of requests can starve the pool.
         db.close()
+
+
+def _authenticated(db: Session, at: datetime, credentials: Credentials) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthFailed("a bearer access token is required")
+    return authenticate(db, credentials.credentials, at)
 
 
 User = Annotated[Principal, Depends(principal)]
@@ -64,11 +69,34 @@ def roles(*allowed: Role) -> Callable[[Principal], Principal]:
     """A dependency that lets only the given roles through (403 for the others)."""
 
     def check(user: User) -> Principal:
-        if user.role not in allowed:
-            raise ApiError(403, "forbidden", f"not allowed for role {user.role.value}")
-        return user
+        return _allowed(user, allowed)
 
     return check
+
+
+def _allowed(user: Principal, allowed: Collection[Role]) -> Principal:
+    if user.role not in allowed:
+        raise ApiError(403, "forbidden", f"not allowed for role {user.role.value}")
+    return user
+
+
+async def in_one_thread(
+    request: Request,
+    credentials: Credentials,
+    allowed: Collection[Role],
+    work: Callable[[Session, Principal, datetime], T],
+) -> T:
+    """Log the caller in, check their role and do `work`, in one worker thread on one
+    connection: for the requests every console makes every few seconds, where the separate
+    steps of `User` and `Db` (a thread and a connection each) would cost more than the work."""
+    sessions: sessionmaker[Session] = request.app.state.sessions
+
+    def run() -> T:
+        with sessions() as db:
+            at = now(request)
+            return work(db, _allowed(_authenticated(db, at, credentials), allowed), at)
+
+    return await run_in_threadpool(run)
 
 
 def actor(user: Principal) -> Actor:

@@ -7,10 +7,9 @@ down.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from console.server import open311_api
 from console.server.errors import error_body
@@ -24,13 +23,37 @@ def _carries_nul(data: bytes) -> bool:
 
 
 def install(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def _refuse_nul(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        raw = request.scope.get("raw_path", b"") + b"?" + request.scope.get("query_string", b"")
-        if _carries_nul(raw) or _carries_nul(await request.body()):
-            if request.url.path.startswith("/open311/"):
-                return open311_api.refusal(request, 400, MESSAGE)
-            return JSONResponse(error_body("invalid_text", MESSAGE), 422)
-        return await call_next(request)
+    app.add_middleware(RefuseNul)
+
+
+class RefuseNul:
+    """Reads the request's body once, refuses it if it or the URL carries NUL, and hands the
+    application the same body otherwise. A plain ASGI middleware, as cheap as it can be."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        received = [await receive()]
+        while received[-1]["type"] == "http.request" and received[-1].get("more_body"):
+            received.append(await receive())
+        body = b"".join(m.get("body", b"") for m in received if m["type"] == "http.request")
+        raw = scope.get("raw_path", b"") + b"?" + scope.get("query_string", b"")
+        if _carries_nul(raw) or _carries_nul(body):
+            await _refusal(scope)(scope, receive, send)
+            return
+        replay = iter(received)
+
+        async def again() -> Message:
+            return next(replay, None) or await receive()
+
+        await self.app(scope, again, send)
+
+
+def _refusal(scope: Scope) -> Response:
+    if scope["path"].startswith("/open311/"):
+        return open311_api.refusal(Request(scope), 400, MESSAGE)
+    return JSONResponse(error_body("invalid_text", MESSAGE), 422)

@@ -20,18 +20,22 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeGuard
 
-from sqlalchemy import BigInteger, ColumnElement, delete, func, literal_column, or_, select, tuple_
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    delete,
+    func,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 
 from console.domain.errors import FieldError, ValidationFailed
-from console.store.schema import (
-    OPEN_STATUSES,
-    Case,
-    CaseAssistingAgency,
-    CaseEventRow,
-    CaseNoteRow,
-    MetaRow,
-)
+from console.services import case_docs
+from console.store.schema import OPEN_STATUSES, Case, MetaRow
 from console.store.server_schema import ChangeLog
 
 RECENT = timedelta(days=30)  # closed cases a console keeps for caller history
@@ -41,7 +45,6 @@ MAX_CURSOR = 200
 _XMIN: ColumnElement[int] = literal_column(
     "pg_snapshot_xmin(pg_current_snapshot())::text::bigint", BigInteger()
 )
-_HIDDEN = frozenset({"field_versions"})
 
 
 @dataclass(frozen=True, order=True)
@@ -68,7 +71,8 @@ class Viewer:
 
 @dataclass(frozen=True)
 class Page:
-    changes: list[dict[str, Any]]
+    changes: bytes  # a JSON array (see case_docs)
+    count: int  # how many cases it names
     cursor: str
     has_more: bool
     reset: bool
@@ -114,18 +118,26 @@ def pull(
         return _snapshot(session, viewer, Cursor(_start(session), ""), limit, now, reset=False)
     if cursor.after_case is not None:
         return _snapshot(session, viewer, cursor, limit, now, reset=False)
-    if cursor.at < horizon(session):
+    rows, pruned_to = _read_with_horizon(session, cursor.at, limit + 1)
+    if pruned_to is not None and cursor.at < pruned_to:
         return _snapshot(session, viewer, Cursor(_start(session), ""), limit, now, reset=True)
-    return _follow(session, viewer, cursor.at, limit, now)
-
-
-def _follow(session: Session, viewer: Viewer, at: Position, limit: int, now: datetime) -> Page:
-    rows = read_changes(session, at, limit + 1)
     page = rows[:limit]
-    last = Position(page[-1].x, page[-1].s) if page else at
+    last = Position(page[-1].x, page[-1].s) if page else cursor.at
     ids = list(dict.fromkeys(row.entity_id for row in reversed(page)))[::-1]
-    changes = _case_changes(session, viewer, ids, now)
-    return Page(changes, encode(Cursor(last)), len(rows) > limit, reset=False)
+    return _page(session, viewer, ids, now, Cursor(last), len(rows) > limit, reset=False)
+
+
+def _page(
+    session: Session,
+    viewer: Viewer,
+    ids: list[str],
+    now: datetime,
+    cursor: Cursor,
+    more: bool,
+    reset: bool,
+) -> Page:
+    changes = case_docs.changes_json(session, ids, in_scope(viewer, now))
+    return Page(changes, len(ids), encode(cursor), more, reset)
 
 
 def _snapshot(
@@ -138,12 +150,12 @@ def _snapshot(
         .limit(limit + 1)
     )
     ids = list(session.execute(query).scalars())
-    changes = _case_changes(session, viewer, ids[:limit], now)
     if len(ids) > limit:
-        return Page(changes, encode(Cursor(cursor.at, ids[limit - 1])), True, reset)
+        after = Cursor(cursor.at, ids[limit - 1])
+        return _page(session, viewer, ids[:limit], now, after, True, reset)
     # The snapshot is done; the feed goes on from where it began, with what changed meanwhile.
     more = bool(read_changes(session, cursor.at, 1))
-    return Page(changes, encode(Cursor(cursor.at)), more, reset)
+    return _page(session, viewer, ids, now, Cursor(cursor.at), more, reset)
 
 
 def in_scope(viewer: Viewer, now: datetime) -> ColumnElement[bool]:
@@ -168,7 +180,25 @@ class FeedRow:
 
 def read_changes(session: Session, after: Position, limit: int) -> list[FeedRow]:
     """Change rows after `after`, in feed order, only those no running transaction precedes."""
-    query = select(ChangeLog.xid, ChangeLog.seq, ChangeLog.entity, ChangeLog.entity_id)
+    return [FeedRow(x or 0, s, entity, entity_id) for x, s, entity, entity_id, _ in
+            session.execute(_changes_after(session, after, limit))]  # fmt: skip
+
+
+def _read_with_horizon(
+    session: Session, after: Position, limit: int
+) -> tuple[list[FeedRow], Position | None]:
+    """`read_changes` and, in the same round trip, the horizon: None if there is no row."""
+    rows = session.execute(_changes_after(session, after, limit)).all()
+    found = [FeedRow(x or 0, s, entity, entity_id) for x, s, entity, entity_id, _ in rows]
+    if not rows:
+        return found, None
+    pruned_to = rows[0][-1]
+    return found, Position(**json.loads(pruned_to)) if pruned_to is not None else Position()
+
+
+def _changes_after(session: Session, after: Position, limit: int) -> Select[Any]:
+    pruned_to = select(MetaRow.value).where(MetaRow.key == HORIZON_KEY).scalar_subquery()
+    query = select(ChangeLog.xid, ChangeLog.seq, ChangeLog.entity, ChangeLog.entity_id, pruned_to)
     if _postgres(session):
         query = query.where(
             tuple_(ChangeLog.xid, ChangeLog.seq) > tuple_(after.x, after.s),
@@ -176,8 +206,7 @@ def read_changes(session: Session, after: Position, limit: int) -> list[FeedRow]
         ).order_by(ChangeLog.xid, ChangeLog.seq)
     else:
         query = query.where(ChangeLog.seq > after.s).order_by(ChangeLog.seq)
-    rows = session.execute(query.limit(limit))
-    return [FeedRow(x or 0, s, entity, entity_id) for x, s, entity, entity_id in rows]
+    return query.limit(limit)
 
 
 def waiting(session: Session, cursor_text: str | None) -> str:
@@ -208,59 +237,6 @@ def _start(session: Session) -> Position:
 
 def _postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
-
-
-def _case_changes(
-    session: Session, viewer: Viewer, ids: list[str], now: datetime
-) -> list[dict[str, Any]]:
-    if not ids:
-        return []
-    columns = [c for c in Case.__table__.columns if c.name not in _HIDDEN]
-    query = select(*columns, in_scope(viewer, now).label("in_scope")).where(Case.id.in_(ids))
-    cases = {row.id: row._asdict() for row in session.execute(query)}
-    shown = [i for i in ids if i in cases and cases[i]["in_scope"]]
-    extras = _extras(session, shown)
-    return [_change(cases[i], extras) for i in ids if i in cases]
-
-
-def _change(
-    case: dict[str, Any], extras: dict[str, dict[str, list[dict[str, Any]]]]
-) -> dict[str, Any]:
-    change = {"entity": "case", "id": case["id"], "version": case["version"]}
-    if not case.pop("in_scope"):
-        return {**change, "op": "remove"}
-    data = {k: _plain(v) for k, v in case.items()}
-    for name, by_case in extras.items():
-        data[name] = by_case.get(case["id"], [])
-    return {**change, "op": "upsert", "data": data}
-
-
-def _extras(session: Session, ids: list[str]) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    """Notes, timeline and assisting agencies of the cases, each in the order they happened."""
-    queries = {
-        "notes": select(CaseNoteRow.__table__)
-        .where(CaseNoteRow.case_id.in_(ids))
-        .order_by(CaseNoteRow.at, CaseNoteRow.id),
-        "events": select(CaseEventRow.__table__)
-        .where(CaseEventRow.case_id.in_(ids))
-        .order_by(CaseEventRow.at, CaseEventRow.id),
-        "assisting_agencies": select(CaseAssistingAgency.__table__)
-        .where(CaseAssistingAgency.case_id.in_(ids))
-        .order_by(CaseAssistingAgency.agency_code),
-    }
-    found: dict[str, dict[str, list[dict[str, Any]]]] = {name: {} for name in queries}
-    if not ids:
-        return found
-    for name, query in queries.items():
-        rows = session.execute(query)
-        for row in rows:
-            item = {k: _plain(v) for k, v in row._asdict().items() if k != "case_id"}
-            found[name].setdefault(row.case_id, []).append(item)
-    return found
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def horizon(session: Session) -> Position:

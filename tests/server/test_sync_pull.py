@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from console.domain.workflow import Role
 from console.server.database import server_engine
@@ -11,6 +14,7 @@ from console.services import feed
 from console.services.context import utc_now
 from console.services.intake import new_id
 from console.store.db import session_factory
+from console.store.schema import Case, CaseAssistingAgency, CaseEventRow, CaseNoteRow
 from tests.server.conftest import Server
 from tests.server.test_sync_push import Crew, Seat, Seats, crew, seats
 
@@ -70,6 +74,56 @@ def test_a_first_pull_pages_through_the_scope_then_follows_changes(crew: Crew) -
     assert second["data"]["notes"][0]["text"] == "来电补充情况"
     assert [e["kind"] for e in second["data"]["events"]][:2] == ["created", "dispatched"]
     assert pull_page(seat, cursor)["changes"] == []
+
+
+def test_a_pulled_case_is_the_stored_case_field_by_field(server: Server, crew: Crew) -> None:
+    seat = crew.taker
+    case_id = seat.create(
+        description='来电人说："门口\\有积水"\n\t第二行',
+        assisting_agencies=["C003", "C001"],
+        deadline_at=(utc_now() + timedelta(hours=2)).isoformat(),
+    )
+    for text in ("第一条补充", "第二条补充"):
+        seat.push(("case.add_note", {"case_id": case_id, "note_id": new_id(), "text": text}))
+    [change] = of(pull_all(seat)[0], case_id)
+    engine = server_engine(server.database_url)
+    with session_factory(engine)() as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        stored = {
+            column.key: getattr(case, column.key)
+            for column in Case.__table__.columns
+            if column.key != "field_versions"
+        }
+        lists = {
+            "notes": _stored(session, CaseNoteRow, case_id, CaseNoteRow.at, CaseNoteRow.id),
+            "events": _stored(session, CaseEventRow, case_id, CaseEventRow.at, CaseEventRow.id),
+            "assisting_agencies": _stored(
+                session, CaseAssistingAgency, case_id, CaseAssistingAgency.agency_code
+            ),
+        }
+    engine.dispose()
+    data = change["data"]
+    assert (change["op"], change["version"]) == ("upsert", case.version)
+    assert set(data) == set(stored) | set(lists)
+    assert {key: _parsed(data[key]) for key in stored} == stored
+    for name, rows in lists.items():
+        assert [{k: _parsed(v) for k, v in row.items()} for row in data[name]] == rows, name
+    assert [n["text"] for n in data["notes"]] == ["第一条补充", "第二条补充"]
+    assert [a["agency_code"] for a in data["assisting_agencies"]] == ["C001", "C003"]
+
+
+def _stored(session: Session, row: type[Any], case_id: str, *order: Any) -> list[dict[str, Any]]:
+    columns = [c.key for c in row.__table__.columns if c.key != "case_id"]
+    found = session.scalars(select(row).where(row.case_id == case_id).order_by(*order))
+    return [{key: getattr(item, key) for key in columns} for item in found]
+
+
+def _parsed(value: Any) -> Any:
+    """A time as the pull wrote it, read back: ISO 8601 with its UTC offset."""
+    if isinstance(value, str) and len(value) == 32 and value.endswith("+00:00"):
+        return datetime.fromisoformat(value)
+    return value
 
 
 def test_the_scope_is_open_cases_recent_ones_and_the_users_own(crew: Crew) -> None:
