@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import orjson
 import psycopg
 
 from console.bench.factory import CASE_COLUMNS
@@ -143,7 +144,7 @@ def pull(servers: Servers) -> Download:
 def _page(response: httpx.Response) -> dict[str, Any]:
     if response.status_code != 200:
         raise MeasureFailed(f"pull: HTTP {response.status_code} {response.text[:120]}")
-    page: dict[str, Any] = response.json()
+    page: dict[str, Any] = orjson.loads(response.content)  # as a console reads a page
     return page
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import orjson
 
 from console.bench.report import Figure, Result
 from console.bench.server_measures import LONG_POLL, POLLING, say
@@ -161,7 +162,7 @@ class _Console:
         if response.status_code != 200:
             self._tally.failures[f"{what}: HTTP {response.status_code}"] += 1
             return None
-        answer: dict[str, Any] = response.json()
+        answer: dict[str, Any] = orjson.loads(response.content)
         return answer
 
 

@@ -196,25 +196,36 @@ def refresh(session: Session, refresh_token: str, now: datetime) -> Tokens:
 
 
 def authenticate(session: Session, access_token: str, now: datetime) -> Principal:
+    # Columns, not ORM objects: every request of every console passes here.
     row = session.execute(
-        select(AuthSession, Account, Console.seat_code)
+        select(
+            AuthSession.id,
+            AuthSession.client_id,
+            AuthSession.revoked,
+            AuthSession.access_expires,
+            Account.username,
+            Account.display_name,
+            Account.role,
+            Account.agency_code,
+            Account.disabled,
+            Console.seat_code,
+        )
         .join(Account, Account.id == AuthSession.account_id)
         .outerjoin(Console, Console.client_id == AuthSession.client_id)
         .where(AuthSession.access_hash == digest(access_token))
     ).first()
     if row is None:
         raise AuthFailed("unknown token")
-    auth, account, seat_code = row
-    if auth.revoked or account.disabled or auth.access_expires <= now:
+    if row.revoked or row.disabled or row.access_expires <= now:
         raise AuthFailed("session ended")
     return Principal(
-        username=account.username,
-        display_name=account.display_name,
-        role=Role(account.role),
-        agency_code=account.agency_code,
-        session_id=auth.id,
-        client_id=auth.client_id,
-        seat_code=seat_code or "",
+        username=row.username,
+        display_name=row.display_name,
+        role=Role(row.role),
+        agency_code=row.agency_code,
+        session_id=row.id,
+        client_id=row.client_id,
+        seat_code=row.seat_code or "",
     )
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     select,
+    true,
     type_coerce,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -53,27 +54,44 @@ def changes_json(session: Session, ids: Sequence[str], in_scope: InScope) -> byt
     removal otherwise. Ids of no case are left out. Times are ISO 8601 in UTC."""
     if not ids:
         return b"[]"
-    columns = _shown(CASES)
-    names = [c.key for c in columns]
-    among = _among(session, ids)
-    query = select(*map(_raw, columns), in_scope).where(among(CASES.c.id))
-    cases = {row[0]: row for row in session.execute(query).all()}
-    shown = [i for i in ids if i in cases and cases[i][-1]]
+    query = select(*_CASE_COLUMNS, in_scope).where(_among(session, ids)(CASES.c.id))
+    found = {row[0]: row for row in session.execute(query).all()}
+    return _written(session, [found[i] for i in ids if i in found])
+
+
+def scope_json(
+    session: Session, in_scope: InScope, after: str, limit: int
+) -> tuple[bytes, list[str]]:
+    """The upserts of the next `limit` cases in scope after the case id `after`, in id order,
+    and the ids of up to `limit + 1`: one more than asked says that more follow."""
+    query = (
+        select(*_CASE_COLUMNS, true())
+        .where(in_scope, CASES.c.id > after)
+        .order_by(CASES.c.id)
+        .limit(limit + 1)
+    )
+    rows = session.execute(query).all()
+    return _written(session, rows[:limit]), [row[0] for row in rows]
+
+
+def _written(session: Session, rows: Sequence[Sequence[Any]]) -> bytes:
+    """Rows of the case columns and, last, whether the case is in scope, as changes."""
+    shown = [row[0] for row in rows if row[-1]]
     among = _among(session, shown)
     lists = {name: _rows(session, table, order, among) if shown else {}
              for name, (table, order) in LISTS.items()}  # fmt: skip
     changes = []
-    for case_id in (i for i in ids if i in cases):
-        *values, in_view = cases[case_id]
+    for row in rows:
+        case_id = row[0]
+        change = {"entity": "case", "id": case_id, "op": "remove", "version": row[_VERSION]}
         data = None
-        if in_view:
-            data = dict(zip(names, values, strict=True))
-            data |= {name: by_case.get(case_id, []) for name, by_case in lists.items()}
-        op = "upsert" if in_view else "remove"
-        version = cases[case_id].version
-        changes.append(
-            {"entity": "case", "id": case_id, "op": op, "version": version, "data": data}
-        )
+        if row[-1]:
+            change["op"] = "upsert"
+            data = dict(zip(_CASE_NAMES, row, strict=False))  # all but the last: the scope
+            for name, by_case in lists.items():
+                data[name] = by_case.get(case_id, [])
+        change["data"] = data
+        changes.append(change)
     return orjson.dumps(changes, option=orjson.OPT_NAIVE_UTC)
 
 
@@ -115,10 +133,15 @@ def _rows(
     columns = _shown(table)
     names = [c.key for c in columns]
     query = (
-        select(table.c.case_id, *map(_raw, columns))
+        select(*map(_raw, columns), table.c.case_id)
         .where(among(table.c.case_id))
         .order_by(*(table.c[name] for name in order))
     )
-    for case_id, *values in session.execute(query).all():
-        found.setdefault(case_id, []).append(dict(zip(names, values, strict=True)))
+    for row in session.execute(query).all():
+        found.setdefault(row[-1], []).append(dict(zip(names, row, strict=False)))
     return found
+
+
+_CASE_COLUMNS = [_raw(c) for c in _shown(CASES)]  # the id first
+_CASE_NAMES = [c.key for c in _shown(CASES)]
+_VERSION = _CASE_NAMES.index("version")

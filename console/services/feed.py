@@ -72,7 +72,6 @@ class Viewer:
 @dataclass(frozen=True)
 class Page:
     changes: bytes  # a JSON array (see case_docs)
-    count: int  # how many cases it names
     cursor: str
     has_more: bool
     reset: bool
@@ -124,38 +123,20 @@ def pull(
     page = rows[:limit]
     last = Position(page[-1].x, page[-1].s) if page else cursor.at
     ids = list(dict.fromkeys(row.entity_id for row in reversed(page)))[::-1]
-    return _page(session, viewer, ids, now, Cursor(last), len(rows) > limit, reset=False)
-
-
-def _page(
-    session: Session,
-    viewer: Viewer,
-    ids: list[str],
-    now: datetime,
-    cursor: Cursor,
-    more: bool,
-    reset: bool,
-) -> Page:
     changes = case_docs.changes_json(session, ids, in_scope(viewer, now))
-    return Page(changes, len(ids), encode(cursor), more, reset)
+    return Page(changes, encode(Cursor(last)), len(rows) > limit, reset=False)
 
 
 def _snapshot(
     session: Session, viewer: Viewer, cursor: Cursor, limit: int, now: datetime, reset: bool
 ) -> Page:
-    query = (
-        select(Case.id)
-        .where(in_scope(viewer, now), Case.id > (cursor.after_case or ""))
-        .order_by(Case.id)
-        .limit(limit + 1)
-    )
-    ids = list(session.execute(query).scalars())
+    after = cursor.after_case or ""
+    changes, ids = case_docs.scope_json(session, in_scope(viewer, now), after, limit)
     if len(ids) > limit:
-        after = Cursor(cursor.at, ids[limit - 1])
-        return _page(session, viewer, ids[:limit], now, after, True, reset)
+        return Page(changes, encode(Cursor(cursor.at, ids[limit - 1])), True, reset)
     # The snapshot is done; the feed goes on from where it began, with what changed meanwhile.
     more = bool(read_changes(session, cursor.at, 1))
-    return _page(session, viewer, ids, now, Cursor(cursor.at), more, reset)
+    return Page(changes, encode(Cursor(cursor.at)), more, reset)
 
 
 def in_scope(viewer: Viewer, now: datetime) -> ColumnElement[bool]:
