@@ -28,7 +28,6 @@ from console.services.context import utc_now
 from console.store.db import session_factory
 from console.store.reference_files import load_reference
 
-
 GC_YOUNG = 50_000
 
 

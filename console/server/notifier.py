@@ -1,10 +1,13 @@
 """Waking the consoles' long polls when cases change, whichever server instance changed them.
 
 On PostgreSQL a trigger on the change log sends NOTIFY case_changes at commit; each server
-instance keeps one LISTEN connection, in a thread, and wakes its waiting polls. On SQLite (one
-instance, for a try-out) a thread looks at the head of the change log twice a second instead.
-A wake-up only says "look again": the poll then asks the feed itself, so a lost or early
-notification costs at most a poll's timeout, never a change.
+instance keeps one LISTEN connection, in a thread, and on each notification reads where the
+feed stands (its head) once, for every poll it holds: the polls compare their cursors with it
+in memory, so a change costs an instance two small queries however many consoles wait. While
+rows are committed behind a transaction still running, the head is read again every 0.1 s.
+On SQLite (one instance, for a try-out) the thread reads the head twice a second instead. A
+lost notification delays a poll until the next one or its timeout, never loses a change: the
+pull itself reads the feed.
 """
 
 from __future__ import annotations
@@ -16,14 +19,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
+from console.services import feed
 from console.store.db import sqlite_engine
-from console.store.server_schema import ChangeLog
 
 CHANNEL = "case_changes"
 LISTEN_TICK_S = 0.5  # how soon the listening thread notices it should stop
+PENDING_RECHECK_S = 0.1  # a change waits only for an older transaction to end: look soon
 POLL_S = 0.5  # SQLite: how often the head of the change log is looked at
 RECONNECT_S = 1.0
 log = logging.getLogger(__name__)
@@ -36,7 +41,8 @@ class Notifier:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._woken = asyncio.Event()
-        self.generation = 0  # counts wake-ups: a poll waits for it to move past what it saw
+        self.generation = 0  # counts moves of the head: a poll waits for it to pass what it saw
+        self.head: feed.Head | None = None  # None until first read
 
     def start(self) -> None:
         """Start listening; called on the event loop that runs the polls."""
@@ -60,11 +66,19 @@ class Notifier:
         except TimeoutError:
             return
 
-    def _wake(self) -> None:
-        if self._loop is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._bump)
+    def _read_head(self, engine: Engine) -> None:
+        """Read where the feed stands and, if it moved, wake the polls."""
+        try:
+            with Session(engine) as session:
+                now = feed.head(session)
+        except SQLAlchemyError as error:
+            log.warning("reading the feed's head failed: %s", type(error).__name__)
+            return
+        if now != self.head and self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._moved, now)
 
-    def _bump(self) -> None:
+    def _moved(self, now: feed.Head) -> None:
+        self.head = now
         self.generation += 1
         self._woken.set()
         self._woken = asyncio.Event()
@@ -75,24 +89,20 @@ class Notifier:
             try:
                 with psycopg.connect(*args, **kwargs, autocommit=True) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
-                    self._wake()  # whatever committed while nobody listened
+                    self._read_head(self._engine)  # whatever committed while nobody listened
                     while not self._stopping.is_set():
-                        for _ in conn.notifies(timeout=LISTEN_TICK_S):
-                            self._wake()
+                        pending = self.head is not None and self.head.pending
+                        tick = PENDING_RECHECK_S if pending else LISTEN_TICK_S
+                        notified = any(True for _ in conn.notifies(timeout=tick, stop_after=1))
+                        if notified or pending:
+                            self._read_head(self._engine)
             except psycopg.Error as error:
                 log.warning("listening for case changes failed: %s", type(error).__name__)
                 self._stopping.wait(RECONNECT_S)
 
     def _poll(self) -> None:
         reader = sqlite_engine(Path(self._engine.url.database or ""), writer=False)
-        head: int | None = None
+        self._read_head(reader)
         while not self._stopping.wait(POLL_S):
-            try:
-                with reader.connect() as conn:
-                    now = conn.execute(select(func.max(ChangeLog.seq))).scalar()
-            except SQLAlchemyError:
-                continue  # the writer holds the database; look again next time
-            if now != head:
-                head = now
-                self._wake()
+            self._read_head(reader)
         reader.dispose()

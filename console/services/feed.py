@@ -190,23 +190,35 @@ def _changes_after(session: Session, after: Position, limit: int) -> Select[Any]
     return query.limit(limit)
 
 
-def waiting(session: Session, cursor_text: str | None) -> str:
-    """Whether a pull from the cursor has something: "ready", "pending" (a transaction that
-    precedes the next change is still running) or "none"."""
-    cursor = decode(cursor_text) if cursor_text else None
-    if cursor is None or cursor.after_case is not None or cursor.at < horizon(session):
-        return "ready"
+@dataclass(frozen=True)
+class Head:
+    """Where the feed stands: its newest row a pull can see, and whether rows are committed
+    that a pull cannot see yet (a transaction that began before theirs is still running)."""
+
+    at: Position
+    pending: bool
+
+
+def head(session: Session) -> Head:
     if not _postgres(session):
-        return "ready" if read_changes(session, cursor.at, 1) else "none"
-    # Rows come in xid order: if the first one is not yet visible, none after it is.
-    query = (
-        select(ChangeLog.xid < _XMIN)
-        .where(tuple_(ChangeLog.xid, ChangeLog.seq) > tuple_(cursor.at.x, cursor.at.s))
-        .order_by(ChangeLog.xid, ChangeLog.seq)
+        return Head(
+            Position(0, session.execute(select(func.max(ChangeLog.seq))).scalar() or 0), False
+        )
+    visible = session.execute(
+        select(ChangeLog.xid, ChangeLog.seq)
+        .where(ChangeLog.xid < _XMIN)
+        .order_by(ChangeLog.xid.desc(), ChangeLog.seq.desc())
         .limit(1)
-    )
-    visible = session.execute(query).scalar()
-    return "none" if visible is None else "ready" if visible else "pending"
+    ).first()
+    pending = session.execute(select(ChangeLog.seq).where(ChangeLog.xid >= _XMIN).limit(1)).first()
+    at = Position(visible.xid, visible.seq) if visible is not None else Position()
+    return Head(at, pending is not None)
+
+
+def behind(cursor: Cursor | None, now: Head) -> bool:
+    """Whether a pull from the cursor would bring something, the feed standing at `now`. A
+    first pull, a download under way or a cursor older than the kept change log always do."""
+    return cursor is None or cursor.after_case is not None or cursor.at < now.at
 
 
 def _start(session: Session) -> Position:

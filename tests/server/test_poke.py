@@ -61,6 +61,21 @@ def test_a_waiting_poke_is_woken_within_a_second_of_a_change(crew: Crew) -> None
     assert poke.answered_at - pushed_at < 1
 
 
+def test_one_change_wakes_every_waiting_poke_within_a_second(crew: Crew) -> None:
+    _, cursor, _ = pull_all(crew.taker)
+    pokes = [Poke(crew.taker, cursor, 20) for _ in range(30)]
+    for poke in pokes:
+        poke.start()
+    assert pokes[-1].waiting()
+    assert all(poke.is_alive() for poke in pokes)
+    crew.colleague.create()
+    pushed_at = time.monotonic()
+    for poke in pokes:
+        poke.join(5)
+    assert [poke.answer for poke in pokes] == [{"status": 200, "changed": True}] * 30
+    assert max(poke.answered_at for poke in pokes) - pushed_at < 1
+
+
 def test_a_poke_with_nothing_to_pull_answers_no_after_its_timeout(crew: Crew) -> None:
     _, cursor, _ = pull_all(crew.taker)
     began = time.monotonic()
