@@ -8,6 +8,8 @@ rows as the driver returns them and orjson; no ORM objects, no per-value convers
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -45,18 +47,34 @@ LISTS: dict[str, tuple[FromClause, tuple[str, ...]]] = {
     "assisting_agencies": (CaseAssistingAgency.__table__, ("agency_code",)),
 }
 
+RECENT_DOCS = 5_000  # about 25 MB: the cases changed in the last half hour of a busy centre
 InScope = ColumnElement[bool]
 
 
 def changes_json(session: Session, ids: Sequence[str], in_scope: InScope) -> bytes:
     """The changes of the cases `ids`, in that order, as a JSON array: an upsert with the
     case's document while it is in scope (`in_scope`, an expression on the cases table), a
-    removal otherwise. Ids of no case are left out. Times are ISO 8601 in UTC."""
+    removal otherwise. Ids of no case are left out. Times are ISO 8601 in UTC.
+
+    Documents come from RECENT when this process built them for the same version before."""
     if not ids:
         return b"[]"
-    query = select(*_CASE_COLUMNS, in_scope).where(_among(session, ids)(CASES.c.id))
-    found = {row[0]: row for row in session.execute(query).all()}
-    return _written(session, [found[i] for i in ids if i in found])
+    query = select(CASES.c.id, CASES.c.version, in_scope).where(_among(session, ids)(CASES.c.id))
+    now = {case_id: (version, shown) for case_id, version, shown in session.execute(query).all()}
+    missing = [i for i, (version, shown) in now.items() if shown and (i, version) not in RECENT]
+    built: dict[str, dict[str, Any]] = {}
+    if missing:
+        query = select(*_CASE_COLUMNS, true()).where(_among(session, missing)(CASES.c.id))
+        for doc in _documents(session, session.execute(query).all()):
+            if doc is not None:
+                built[doc["id"]] = RECENT.keep((doc["id"], doc["version"]), doc)
+    changes = []
+    for case_id in (i for i in ids if i in now):
+        version, shown = now[case_id]
+        # A case changed between the two reads comes in the newer version just read.
+        doc = (RECENT.get((case_id, version)) or built.get(case_id)) if shown else None
+        changes.append(_change(case_id, doc["version"] if doc else version, doc))
+    return orjson.dumps(changes, option=orjson.OPT_NAIVE_UTC)
 
 
 def scope_json(
@@ -71,28 +89,65 @@ def scope_json(
         .limit(limit + 1)
     )
     rows = session.execute(query).all()
-    return _written(session, rows[:limit]), [row[0] for row in rows]
+    page = rows[:limit]
+    changes = [_change(row[0], row[_VERSION], doc)
+               for row, doc in zip(page, _documents(session, page), strict=True)]  # fmt: skip
+    return orjson.dumps(changes, option=orjson.OPT_NAIVE_UTC), [row[0] for row in rows]
 
 
-def _written(session: Session, rows: Sequence[Sequence[Any]]) -> bytes:
-    """Rows of the case columns and, last, whether the case is in scope, as changes."""
+def _change(case_id: str, version: int, doc: dict[str, Any] | None) -> dict[str, Any]:
+    op = "upsert" if doc is not None else "remove"
+    return {"entity": "case", "id": case_id, "op": op, "version": version, "data": doc}
+
+
+def _documents(session: Session, rows: Sequence[Sequence[Any]]) -> list[dict[str, Any] | None]:
+    """Rows of the case columns and, last, whether the case is in scope, as documents (None
+    for a case out of scope)."""
     shown = [row[0] for row in rows if row[-1]]
     among = _among(session, shown)
     lists = {name: _rows(session, table, order, among) if shown else {}
              for name, (table, order) in LISTS.items()}  # fmt: skip
-    changes = []
+    docs: list[dict[str, Any] | None] = []
     for row in rows:
-        case_id = row[0]
-        change = {"entity": "case", "id": case_id, "op": "remove", "version": row[_VERSION]}
-        data = None
+        doc = None
         if row[-1]:
-            change["op"] = "upsert"
-            data = dict(zip(_CASE_NAMES, row, strict=False))  # all but the last: the scope
+            doc = dict(zip(_CASE_NAMES, row, strict=False))  # all but the last: the scope
             for name, by_case in lists.items():
-                data[name] = by_case.get(case_id, [])
-        change["data"] = data
-        changes.append(change)
-    return orjson.dumps(changes, option=orjson.OPT_NAIVE_UTC)
+                doc[name] = by_case.get(row[0], [])
+        docs.append(doc)
+    return docs
+
+
+class _Recent:
+    """Documents of recent case versions, kept by this process for the pulls that follow: the
+    consoles following the feed all fetch the same few changed cases within seconds. Keyed by
+    (case id, version), so a document is never stale; read-only once kept."""
+
+    def __init__(self, size: int) -> None:
+        self._docs: OrderedDict[tuple[str, int], dict[str, Any]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def __contains__(self, key: tuple[str, int]) -> bool:
+        return key in self._docs
+
+    def get(self, key: tuple[str, int]) -> dict[str, Any] | None:
+        with self._lock:
+            doc = self._docs.get(key)
+            if doc is not None:
+                self._docs.move_to_end(key)
+            return doc
+
+    def keep(self, key: tuple[str, int], doc: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            self._docs[key] = doc
+            self._docs.move_to_end(key)
+            while len(self._docs) > self._size:
+                self._docs.popitem(last=False)
+        return doc
+
+
+RECENT = _Recent(RECENT_DOCS)
 
 
 def _shown(table: FromClause) -> list[KeyedColumnElement[Any]]:

@@ -126,6 +126,27 @@ def _parsed(value: Any) -> Any:
     return value
 
 
+def test_consoles_following_the_feed_each_get_every_version_of_a_case(crew: Crew) -> None:
+    taker, colleague = crew.taker, crew.colleague
+    cursors = {seat.username: pull_all(seat)[1] for seat in (taker, colleague)}
+
+    def versions_seen(case_id: str) -> list[tuple[int, str]]:
+        """What each console pulls of the case, one after the other: the second is served
+        the document the first had built."""
+        seen = []
+        for seat in (taker, colleague):
+            changes, cursors[seat.username], _ = pull_all(seat, cursors[seat.username])
+            seen += [(c["version"], c["data"]["urgency"]) for c in of(changes, case_id)]
+        return seen
+
+    case_id = taker.create()
+    assert versions_seen(case_id) == [(1, "normal")] * 2
+    for version, urgency in ((1, "urgent"), (2, "emergency")):
+        change = {"case_id": case_id, "base_version": version, "set": {"urgency": urgency}}
+        assert taker.push(("case.update", change))[0]["status"] == "applied"
+        assert versions_seen(case_id) == [(version + 1, urgency)] * 2
+
+
 def test_the_scope_is_open_cases_recent_ones_and_the_users_own(crew: Crew) -> None:
     seat, other = crew.taker, crew.colleague
     answered = {
