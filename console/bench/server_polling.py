@@ -25,6 +25,9 @@ POLL_INTERVAL_S = 5.0
 POKE_TIMEOUT_S = 25.0
 PULL_LIMIT = 500
 RETRY_S = 1.0  # after a failed poke
+# After a poke, a console pulls at a random moment of the next second, as the console does: the
+# pulls of all the consoles woken by one change are spread instead of arriving at once.
+PULL_SPREAD_S = 1.0
 # The writer: one case every half second, the centre's busiest hour (about 2,500 calls) with
 # room for the agencies' work on cases.
 WRITE_EVERY_S = 0.5
@@ -137,6 +140,7 @@ class _Console:
             if answer is None:
                 await asyncio.sleep(RETRY_S)
             elif answer["changed"]:
+                await asyncio.sleep(random.uniform(0, PULL_SPREAD_S))
                 await self._pull_all()
 
     async def _pull_all(self) -> None:
