@@ -128,6 +128,12 @@ class Case(Base):
             postgresql_using="gin",
             postgresql_ops={"address": "gin_trgm_ops"},
         ).ddl_if(dialect="postgresql"),
+        # The scope of a console's download, decided without reading the table (pull).
+        Index(
+            "ix_cases_scope",
+            "id",
+            postgresql_include=["status", "created_at", "owner", "seat_code"],
+        ).ddl_if(dialect="postgresql"),
         Index(
             "ix_cases_open_by_seat",
             "seat_code",
