@@ -24,7 +24,7 @@ from console.server.config import ServerConfig
 from console.server.deps import Credentials, Db, Now, Reference, User, actor, in_one_thread, roles
 from console.server.errors import ApiError, error_body
 from console.server.notifier import Notifier
-from console.services import feed, sync_server
+from console.services import case_docs, feed, sync_server
 from console.services.accounts import Principal
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
@@ -92,18 +92,23 @@ class ChangeOut(BaseModel):
     id: str
     op: Literal["upsert", "remove"]
     version: int
-    data: dict[str, Any] | None = Field(
+    data: list[Any] | None = Field(
         default=None,
-        description="upsert: the case's fields, with `notes`, `events` and "
-        "`assisting_agencies`; apply it if `version` is newer than yours",
+        description="upsert: the case's values in the order of the page's `fields` (its "
+        "columns, then `notes`, `events` and `assisting_agencies`, lists of objects); apply "
+        "it if `version` is newer than yours. null for a removal",
     )
 
 
 class PullOut(BaseModel):
+    fields: list[str] = Field(description="the names of the values of each upsert's `data`")
     changes: list[ChangeOut]
     cursor: str = Field(description="give it back to the next pull; opaque")
     has_more: bool = Field(description="pull again at once with the new cursor")
     reset: bool = Field(description="drop every pulled case first: a new download begins")
+
+
+_FIELDS = b'{"fields":' + json.dumps(case_docs.FIELDS).encode()
 
 
 class PokeOut(BaseModel):
@@ -163,7 +168,7 @@ async def pull(
     page = await in_one_thread(request, credentials, STAFF, read)
     # The changes come written as JSON already: placed as they are.
     rest = json.dumps({"cursor": page.cursor, "has_more": page.has_more, "reset": page.reset})
-    body = b'{"changes":' + page.changes + b"," + rest[1:].encode()
+    body = _FIELDS + b',"changes":' + page.changes + b"," + rest[1:].encode()
     return Response(body, media_type="application/json")
 
 
