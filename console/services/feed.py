@@ -168,7 +168,9 @@ def read_changes(session: Session, after: Position, limit: int) -> list[FeedRow]
 def _read_with_horizon(
     session: Session, after: Position, limit: int
 ) -> tuple[list[FeedRow], Position | None]:
-    """`read_changes` and, in the same round trip, the horizon: None if there is no row."""
+    """`read_changes` and, in the same round trip, the horizon: None if there is no row, when
+    none is needed: pruning keeps the newest row, so a cursor older than the horizon always has
+    rows after it."""
     rows = session.execute(_changes_after(session, after, limit)).all()
     found = [FeedRow(x or 0, s, entity, entity_id) for x, s, entity, entity_id, _ in rows]
     if not rows:
