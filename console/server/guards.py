@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from console.server import open311_api
+from console.server.asgi import HttpMiddleware
 from console.server.errors import error_body
 
 _NUL_FORMS = (b"\x00", b"\\u0000", b"%00")
@@ -26,17 +27,11 @@ def install(app: FastAPI) -> None:
     app.add_middleware(RefuseNul)
 
 
-class RefuseNul:
+class RefuseNul(HttpMiddleware):
     """Reads the request's body once, refuses it if it or the URL carries NUL, and hands the
-    application the same body otherwise. A plain ASGI middleware, as cheap as it can be."""
+    application the same body otherwise."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         received = [await receive()]
         while received[-1]["type"] == "http.request" and received[-1].get("more_body"):
             received.append(await receive())

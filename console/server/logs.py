@@ -9,7 +9,9 @@ import sys
 import time
 
 from fastapi import FastAPI
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from console.server.asgi import HttpMiddleware
 
 log = logging.getLogger("console.server.access")
 
@@ -40,17 +42,11 @@ def install(app: FastAPI) -> None:
     app.add_middleware(AccessLog)
 
 
-class AccessLog:
+class AccessLog(HttpMiddleware):
     """One line per request: method, route template, status and milliseconds to the end of
-    the response. A plain ASGI middleware: it costs the request next to nothing."""
+    the response."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         began = time.perf_counter()
         status = 500  # if the application fails before it answers
 

@@ -108,9 +108,6 @@ class PullOut(BaseModel):
     reset: bool = Field(description="drop every pulled case first: a new download begins")
 
 
-_FIELDS = b'{"fields":' + json.dumps(case_docs.FIELDS).encode()
-
-
 class PokeOut(BaseModel):
     changed: bool
 
@@ -147,6 +144,9 @@ def push(body: PushIn, user: User, db: Db, at: Now, ref: Reference) -> Any:
             503, "busy", "the database is busy: send again", **{"Retry-After": "1"}
         ) from error
     return PushOut(last_mid=result.last_mid, results=[ResultOut(**r) for r in result.results])
+
+
+_FIELDS = b'{"fields":' + json.dumps(case_docs.FIELDS).encode()  # every page's first member
 
 
 @router.get("/pull", response_model=PullOut, responses={401: {}, 403: {}, 422: {}})

@@ -8,7 +8,7 @@ A page holds up to a thousand cases and a new console downloads a million, so th
 server's busiest path: plain queries (the cases, then each list for all of them at once), rows
 as the driver returns them and orjson; no ORM objects, no per-value conversions. The consoles
 following the feed all ask for the same few changed cases within seconds: the documents of
-recent versions are kept (RECENT), and a pull of them reads only their versions.
+recent versions are kept (KEPT), and a pull of them reads only their versions.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ LISTS: dict[str, tuple[FromClause, tuple[str, ...]]] = {
     "assisting_agencies": (CaseAssistingAgency.__table__, ("agency_code",)),
 }
 
-RECENT_DOCS = 5_000  # about 15 MB: the cases changed in the last half hour of a busy centre
+KEPT_DOCS = 5_000  # about 15 MB: the cases changed in the last half hour of a busy centre
 InScope = ColumnElement[bool]
 Document = tuple[Any, ...]  # a case's values, in the order of FIELDS
 
@@ -62,23 +62,23 @@ def changes_json(session: Session, ids: Sequence[str], in_scope: InScope) -> byt
     case's document while it is in scope (`in_scope`, an expression on the cases table), a
     removal otherwise. Ids of no case are left out. Times are ISO 8601 in UTC.
 
-    Documents come from RECENT when this process built them for the same version before."""
+    Documents come from KEPT when this process built them for the same version before."""
     if not ids:
         return b"[]"
     query = select(CASES.c.id, CASES.c.version, in_scope).where(_among(session, ids)(CASES.c.id))
     now = {case_id: (version, shown) for case_id, version, shown in session.execute(query).all()}
-    missing = [i for i, (version, shown) in now.items() if shown and (i, version) not in RECENT]
+    missing = [i for i, (version, shown) in now.items() if shown and (i, version) not in KEPT]
     built: dict[str, Document] = {}
     if missing:
         query = select(*_CASE_COLUMNS, true()).where(_among(session, missing)(CASES.c.id))
         for doc in _documents(session, session.execute(query).all()):
             if doc is not None:
-                built[doc[0]] = RECENT.keep((doc[0], doc[_VERSION]), doc)
+                built[doc[0]] = KEPT.keep((doc[0], doc[_VERSION]), doc)
     changes = []
     for case_id in (i for i in ids if i in now):
         version, shown = now[case_id]
         # A case changed between the two reads comes in the newer version just read.
-        doc = (RECENT.get((case_id, version)) or built.get(case_id)) if shown else None
+        doc = (KEPT.get((case_id, version)) or built.get(case_id)) if shown else None
         changes.append(_change(case_id, doc[_VERSION] if doc else version, doc))
     return orjson.dumps(changes, option=orjson.OPT_NAIVE_UTC)
 
@@ -125,7 +125,7 @@ def _documents(session: Session, rows: Sequence[Sequence[Any]]) -> list[Document
             for row in rows]  # fmt: skip
 
 
-class _Recent:
+class _Kept:
     """Documents of recent case versions, kept by this process for the pulls that follow: the
     consoles following the feed all fetch the same few changed cases within seconds. Keyed by
     (case id, version), so a document is never stale; read-only once kept."""
@@ -154,7 +154,7 @@ class _Recent:
         return doc
 
 
-RECENT = _Recent(RECENT_DOCS)
+KEPT = _Kept(KEPT_DOCS)
 
 
 def _shown(table: FromClause) -> list[KeyedColumnElement[Any]]:
