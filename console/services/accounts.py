@@ -148,7 +148,7 @@ def _count_failure(
     session: Session, username: str, failures: LoginFailures | None, now: datetime
 ) -> None:
     if failures is None:
-        session.add(LoginFailures(username=username, window_start=now, failures=1))
+        session.add(LoginFailures(key=username, window_start=now, failures=1))
     else:
         failures.failures += 1
     # The count must stand even though the login is refused: commit it now.

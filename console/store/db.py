@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 # Bump together with a new migration; `tests/store` checks it equals Alembic's head, so the
 # console can skip loading Alembic at start when the database is already current.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 
 
 def sqlite_engine(path: Path, *, writer: bool = True) -> Engine:

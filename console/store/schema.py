@@ -107,6 +107,8 @@ class Case(Base):
     solved: Mapped[short]
     satisfied: Mapped[short]
     merged_into: Mapped[short]
+    # When the central server received the case; `created_at` is when the call was taken.
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     __table_args__ = (
         Index("ix_cases_caller_phone_created_at", "caller_phone", "created_at"),

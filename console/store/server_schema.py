@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from console.store.schema import Base, UTCDateTime, flag, short, utc, uuid_pk
@@ -44,16 +44,47 @@ class AuthSession(Base):
 
 
 class Console(Base):
-    """An enrolled console, its seat code, and its sync ledger: the last mutation applied."""
+    """An enrolled console, its seat code, and its sync ledger: the last mutation applied.
+
+    A console is a credential: its secret is stored only as a digest. A retired console (its
+    workstation re-enrolled, or retired by an admin) keeps its row for the record and frees
+    its seat: a seat is unique among the consoles in service only.
+    """
 
     __tablename__ = "consoles"
 
     client_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    seat_code: Mapped[str] = mapped_column(String(3), unique=True)
+    seat_code: Mapped[str] = mapped_column(String(3))
     enrolled_by: Mapped[str] = mapped_column(String(50))
     enrolled_at: Mapped[utc]
     last_mid: Mapped[int] = mapped_column(BIGINT, default=0)
     last_seen: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    secret_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (
+        Index(
+            "ux_consoles_seat_in_service",
+            "seat_code",
+            unique=True,
+            sqlite_where=text("retired_at IS NULL"),
+            postgresql_where=text("retired_at IS NULL"),
+        ),
+    )
+
+
+class EnrolCode(Base):
+    """A one-time code that enrols one workstation, issued by an admin, for a seat or any."""
+
+    __tablename__ = "enrol_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seat_code: Mapped[str] = mapped_column(String(3), default="", server_default="")
+    created_by: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[utc]
+    expires_at: Mapped[utc]
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    used_by: Mapped[str] = mapped_column(String(36), default="", server_default="")
 
 
 class MutationResult(Base):
@@ -66,6 +97,9 @@ class MutationResult(Base):
     status: Mapped[str] = mapped_column(String(16))
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     at: Mapped[utc]
+    # What was sent under the number (its name and arguments), so a number sent again with
+    # other content is refused instead of answered with this result.
+    digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class ChangeLog(Base):
@@ -138,10 +172,21 @@ class Open311Token(Base):
 
 
 class LoginFailures(Base):
-    """Failed logins per user name in the current window, shared by every server instance."""
+    """Failed logins in the current window, per (user name, source address) and per source
+    address, shared by every server instance; rows of ended windows are pruned."""
 
     __tablename__ = "login_failures"
 
-    username: Mapped[str] = mapped_column(String(50), primary_key=True)
-    window_start: Mapped[utc]
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[utc] = mapped_column(index=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SpentRefreshToken(Base):
+    """A refresh token already exchanged: shown again, it was stolen, and its session ends."""
+
+    __tablename__ = "spent_refresh_tokens"
+
+    refresh_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("auth_sessions.id"), index=True)
+    spent_at: Mapped[utc]

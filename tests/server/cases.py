@@ -24,7 +24,7 @@ from console.services.changes import Actor, Mutation
 from console.services.context import utc_now
 from console.store.schema import Case
 from console.store.server_schema import AuditRow
-from tests.server.conftest import Server
+from tests.server.process import Server
 
 SEAT = 42  # the first of the seats the test cases are taken at
 # Two street offices of Chaoyang: the agency under test and another one; a city commission.

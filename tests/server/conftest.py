@@ -1,131 +1,15 @@
-"""A real server process on loopback, on PostgreSQL or on SQLite, and helpers to talk to it."""
+"""The server tests' fixtures: a real server process on PostgreSQL and on SQLite, consoles on it."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-import httpx
 import pytest
-from sqlalchemy import create_engine
 
 from console.domain.workflow import Role
-from console.paths import REFERENCE
-from console.services import accounts
-from console.services.context import utc_now
-from console.services.enrolment import enrol
-from console.store.db import session_factory
-from console.store.migrations import upgrade_to_head
-from console.store.reference_files import load_reference
 from tests.postgres import Cluster
-
-ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "correct horse battery staple"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Server:
-    """A running `python main.py server run` and the database it serves."""
-
-    url: str
-    database_url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def client(self, token: str | None = None) -> httpx.Client:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
-
-    def user(self, role: Role, agency_code: str = "", username: str = "") -> str:
-        """A new account of `role`, created in the database; its user name."""
-        name = username or f"{role.value.replace('_', '')}{uuid.uuid4().hex[:8]}"
-        engine = create_engine(self.database_url)
-        with session_factory(engine)() as session:
-            reference = load_reference(REFERENCE, self.log.parent / "data").data
-            accounts.create_account(
-                session, reference, name, name, role.value, PASSWORD, agency_code, utc_now()
-            )
-            session.commit()
-        engine.dispose()
-        return name
-
-    def console(self, seat_code: str | None = None) -> tuple[str, str]:
-        """A newly enrolled console: its client id and seat code."""
-        client_id = str(uuid.uuid4())
-        engine = create_engine(self.database_url)
-        with session_factory(engine)() as session:
-            seat = enrol(session, client_id, seat_code, "test", utc_now()).seat_code
-            session.commit()
-        engine.dispose()
-        return client_id, seat
-
-    def login(self, username: str, client_id: str | None = None) -> str:
-        with self.client() as http:
-            body = {"username": username, "password": PASSWORD, "client_id": client_id}
-            response = http.post("/v1/auth/login", json=body)
-        response.raise_for_status()
-        return str(response.json()["access_token"])
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-def start_server(database_url: str, folder: Path) -> Server:
-    engine = create_engine(database_url)
-    upgrade_to_head(engine)
-    engine.dispose()
-    port = free_port()
-    log = folder / "server.log"
-    command = [
-        sys.executable,
-        "main.py",
-        "server",
-        "--database-url",
-        database_url,
-        "--data-dir",
-        str(folder / "data"),
-        "run",
-        "--port",
-        str(port),
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-    server = Server(f"http://127.0.0.1:{port}", database_url, process, log)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(server.url + "/readyz", timeout=1).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            server.stop()
-            raise RuntimeError("server did not start:\n" + log.read_text(errors="replace"))
-        time.sleep(0.1)
+from tests.server.process import Server, start_server
+from tests.server.seats import Crew, Seats
 
 
 @pytest.fixture(scope="module")
@@ -154,3 +38,23 @@ def pg_server(pg_database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
     running = start_server(pg_database_url, tmp_path_factory.mktemp("server-pg"))
     yield running
     running.stop()
+
+
+@pytest.fixture
+def seats() -> Iterator[Seats]:
+    opened = Seats()
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="module")
+def taker(server: Server) -> str:
+    """A call-taker's account, for tests that need a fresh console but not a new user."""
+    return server.user(Role.CALL_TAKER)
+
+
+@pytest.fixture(scope="module")
+def crew(server: Server) -> Iterator[Crew]:
+    opened = Seats()
+    yield Crew(opened.open(server), opened.open(server), opened.open(server, Role.SUPERVISOR))
+    opened.close()

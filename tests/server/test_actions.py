@@ -24,7 +24,7 @@ from tests.server.cases import (
     open_http,
     person,
 )
-from tests.server.conftest import Server
+from tests.server.process import Server
 
 REPLY = "已联系城管执法队清理，商贩已劝离，现场已恢复通行。"
 

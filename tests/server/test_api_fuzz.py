@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from console.domain.workflow import Role
-from tests.server.conftest import Server, start_server
+from tests.server.process import Server, start_server
 
 
 @pytest.fixture(scope="module")

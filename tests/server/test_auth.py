@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from console.domain.workflow import Role
-from tests.server.conftest import PASSWORD, Server
+from tests.server.process import PASSWORD, Server
 
 
 def test_a_login_gives_tokens_that_open_the_api_and_refresh_rotates_them(server: Server) -> None:

@@ -25,7 +25,7 @@ from tests.server.cases import (
     open_http,
     phone_number,
 )
-from tests.server.conftest import PASSWORD, Server
+from tests.server.process import PASSWORD, Server
 
 POLICY = """
 request                                        none invalid call_taker supervisor admin agency

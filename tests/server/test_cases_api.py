@@ -27,7 +27,7 @@ from tests.server.cases import (
     person,
     phone_number,
 )
-from tests.server.conftest import Server
+from tests.server.process import Server
 
 
 @pytest.fixture(scope="module")

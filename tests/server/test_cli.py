@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, text
 
 from console.services import api_keys
 from console.store.db import session_factory
-from tests.server.conftest import PASSWORD, ROOT, start_server
+from tests.server.process import PASSWORD, ROOT, start_server
 
 
 def server_cli(database_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

@@ -8,11 +8,8 @@ from sqlalchemy import create_engine, select
 
 from console.services.intake import new_id
 from console.store.server_schema import ConflictRow
-from tests.server.conftest import Server
-from tests.server.test_sync_pull import of, pull_all
-from tests.server.test_sync_push import Crew, Seat, cases_numbered, crew, ledger
-
-__all__ = ["crew"]
+from tests.server.process import Server
+from tests.server.seats import Crew, Seat, cases_numbered, ledger, of, pull_all
 
 
 def update(case_id: str, base: int, **values: str) -> tuple[str, dict[str, Any]]:

@@ -24,7 +24,7 @@ from console.store.db import session_factory
 from console.store.reference_files import load_reference
 from console.store.schema import Case, CaseEventRow, CaseNoteRow
 from console.store.server_schema import AuditRow, ChangeLog
-from tests.server.conftest import Server
+from tests.server.process import Server
 
 V2 = "/open311/v2"
 CALLER = {

@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from typing import Any
 
 import psycopg
 import pytest
 from sqlalchemy import make_url
 
 from console.domain.workflow import Role
-from tests.server.conftest import Server
-from tests.server.test_sync_pull import pull_all
-from tests.server.test_sync_push import Crew, Seat, Seats, crew, seats
-
-__all__ = ["crew", "seats"]
-
-
-class Poke(threading.Thread):
-    """A poke in flight; `answer` and `answered_at` once it returns."""
-
-    def __init__(self, seat: Seat, cursor: str, timeout: float) -> None:
-        super().__init__(daemon=True)
-        self.params: dict[str, Any] = {"cursor": cursor, "timeout": timeout}
-        self.seat = seat
-        self.answer: dict[str, Any] = {}
-        self.answered_at = 0.0
-
-    def run(self) -> None:
-        response = self.seat.http.get("/v1/sync/poke", params=self.params)
-        self.answered_at = time.monotonic()
-        self.answer = {"status": response.status_code, **response.json()}
-
-    def waiting(self) -> bool:
-        time.sleep(0.3)  # long enough for the request to be parked on the server
-        return self.is_alive()
+from tests.server.process import Server
+from tests.server.seats import Crew, Poke, Seats, pull_all
 
 
 def test_a_poke_answers_at_once_when_there_is_something_to_pull(crew: Crew) -> None:

@@ -15,44 +15,10 @@ from console.services.context import utc_now
 from console.services.intake import new_id
 from console.store.db import session_factory
 from console.store.schema import Case, CaseAssistingAgency, CaseEventRow, CaseNoteRow
-from tests.server.conftest import Server
-from tests.server.test_sync_push import Crew, Seat, Seats, crew, seats
+from tests.server.process import Server
+from tests.server.seats import Crew, Seats, of, pull_all, pull_page
 
-__all__ = ["crew", "pull_all", "seats"]
 LONG_AGO = (utc_now() - timedelta(days=40)).isoformat()
-
-
-def pull_page(seat: Seat, cursor: str | None, limit: int = 500) -> dict[str, Any]:
-    """A page with each upsert's values named by the page's fields, as a console reads it."""
-    params: dict[str, Any] = {"limit": limit}
-    if cursor:
-        params["cursor"] = cursor
-    response = seat.http.get("/v1/sync/pull", params=params)
-    assert response.status_code == 200, response.text
-    page = dict(response.json())
-    for change in page["changes"]:
-        if change["data"] is not None:
-            assert len(change["data"]) == len(page["fields"])
-            change["data"] = dict(zip(page["fields"], change["data"], strict=True))
-    return page
-
-
-def pull_all(
-    seat: Seat, cursor: str | None = None, limit: int = 500
-) -> tuple[list[dict[str, Any]], str, bool]:
-    """Every change until `has_more` is false: the changes, the new cursor, whether reset."""
-    changes: list[dict[str, Any]] = []
-    reset = False
-    while True:
-        page = pull_page(seat, cursor, limit)
-        changes += page["changes"]
-        cursor, reset = page["cursor"], reset or page["reset"]
-        if not page["has_more"]:
-            return changes, str(cursor), reset
-
-
-def of(changes: list[dict[str, Any]], *case_ids: str) -> list[dict[str, Any]]:
-    return [c for c in changes if c["id"] in case_ids]
 
 
 def test_a_first_pull_pages_through_the_scope_then_follows_changes(crew: Crew) -> None:

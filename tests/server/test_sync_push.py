@@ -6,18 +6,14 @@ shared by the other sync tests.
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import select
 
-from console.domain.numbering import case_number, centre_day
 from console.domain.workflow import Role
 from console.paths import REFERENCE
 from console.server.database import server_engine
@@ -26,140 +22,9 @@ from console.services.context import utc_now
 from console.services.intake import new_id
 from console.store.db import session_factory
 from console.store.reference_files import load_reference
-from console.store.schema import Case
 from console.store.server_schema import Console
-from tests.server.conftest import Server
-
-
-def case_args(seat_code: str, sequence: int, **changes: Any) -> dict[str, Any]:
-    """A complaint as a console's `case.create` carries it."""
-    return {
-        "id": new_id(),
-        "case_no": case_number(centre_day(utc_now()), seat_code, sequence),
-        "caller_phone": "13800138000",
-        "appeal_type": "complaint",
-        "category_code": "010101",
-        "district_name": "朝阳区",
-        "street_name": "三里屯街道",
-        "community": "幸福村社区",
-        "address": "三里屯路19号南侧人行道",
-        "description": "每天傍晚有商贩在人行道上摆摊卖水果，行人只能走到机动车道上。",
-        "caller_name": "张先生",
-        "urgency": "normal",
-        "handling": "dispatch",
-        "lead_agency_code": "S110105004",
-        "assisting_agencies": [],
-        **changes,
-    }
-
-
-@dataclass
-class Seat:
-    """An enrolled console with a user logged in on it, numbering its mutations 1, 2, 3…"""
-
-    server: Server
-    username: str
-    client_id: str
-    seat_code: str
-    http: httpx.Client
-    last_mid: int = 0
-    numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-
-    @classmethod
-    def open(cls, server: Server, role: Role = Role.CALL_TAKER, username: str = "") -> Seat:
-        name = username or server.user(role)
-        client_id, seat = server.console()
-        http = server.client(server.login(name, client_id))
-        return cls(server, name, client_id, seat, http)
-
-    def batch(self, *mutations: tuple[str, dict[str, Any]]) -> list[dict[str, Any]]:
-        """The next mutations of the outbox, numbered."""
-        start = self.last_mid + 1
-        self.last_mid += len(mutations)
-        return [
-            {"mid": start + i, "name": name, "args": args}
-            for i, (name, args) in enumerate(mutations)
-        ]
-
-    def send(self, batch: list[dict[str, Any]], client_id: str = "") -> httpx.Response:
-        body = {"client_id": client_id or self.client_id, "mutations": batch}
-        return self.http.post("/v1/sync/push", json=body)
-
-    def push(self, *mutations: tuple[str, dict[str, Any]]) -> list[dict[str, Any]]:
-        response = self.send(self.batch(*mutations))
-        assert response.status_code == 200, response.text
-        return list(response.json()["results"])
-
-    def new_case(self, **changes: Any) -> dict[str, Any]:
-        return case_args(self.seat_code, next(self.numbers), **changes)
-
-    def create(self, **changes: Any) -> str:
-        args = self.new_case(**changes)
-        [result] = self.push(("case.create", args))
-        assert result["status"] == "applied", result
-        return str(args["id"])
-
-
-class Seats:
-    """Opens consoles for a test and closes their connections afterwards."""
-
-    def __init__(self) -> None:
-        self.opened: list[Seat] = []
-
-    def open(self, server: Server, role: Role = Role.CALL_TAKER, username: str = "") -> Seat:
-        seat = Seat.open(server, role, username)
-        self.opened.append(seat)
-        return seat
-
-    def close(self) -> None:
-        for seat in self.opened:
-            seat.http.close()
-
-
-@pytest.fixture
-def seats() -> Iterator[Seats]:
-    opened = Seats()
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(scope="module")
-def taker(server: Server) -> str:
-    """A call-taker's account, for tests that need a fresh console but not a new user."""
-    return server.user(Role.CALL_TAKER)
-
-
-@dataclass(frozen=True)
-class Crew:
-    """Two call-takers and a supervisor, each on a console, shared by a module's tests."""
-
-    taker: Seat
-    colleague: Seat
-    supervisor: Seat
-
-
-@pytest.fixture(scope="module")
-def crew(server: Server) -> Iterator[Crew]:
-    opened = Seats()
-    yield Crew(opened.open(server), opened.open(server), opened.open(server, Role.SUPERVISOR))
-    opened.close()
-
-
-def ledger(server: Server, client_id: str) -> int:
-    engine = create_engine(server.database_url)
-    with engine.connect() as conn:
-        query = select(Console.last_mid).where(Console.client_id == client_id)
-        last_mid = conn.execute(query).scalar_one()
-    engine.dispose()
-    return int(last_mid)
-
-
-def cases_numbered(server: Server, case_no: str) -> int:
-    engine = create_engine(server.database_url)
-    with engine.connect() as conn:
-        count = conn.execute(select(func.count()).where(Case.case_no == case_no)).scalar_one()
-    engine.dispose()
-    return int(count)
+from tests.server.process import Server
+from tests.server.seats import Seat, Seats, cases_numbered, ledger
 
 
 def test_a_batch_sent_again_gets_the_same_results_and_changes_nothing(

@@ -11,12 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.server.conftest import Server, start_server
-from tests.server.test_poke import Poke
-from tests.server.test_sync_pull import pull_all
-from tests.server.test_sync_push import Seat, Seats, cases_numbered, ledger, seats
-
-__all__ = ["seats"]
+from tests.server.process import Server, start_server
+from tests.server.seats import Poke, Seat, Seats, cases_numbered, ledger, pull_all
 
 
 @pytest.fixture(scope="module")
