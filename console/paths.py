@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -15,3 +16,18 @@ def default_data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("hotline-console", appauthor=False))
+
+
+def make_private(folder: Path) -> Path:
+    """Create `folder` readable by its user only, with what is in it already.
+
+    A workstation is used by every shift's account, and the local database holds every
+    caller's number: the folder is 0700 and its files 0600, including those of a folder made
+    before this rule (on Windows the user's own profile folder is private already)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.name == "posix":
+        folder.chmod(0o700)
+        for path in folder.rglob("*"):
+            if not path.is_symlink():
+                path.chmod(0o700 if path.is_dir() else 0o600)
+    return folder

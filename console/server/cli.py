@@ -40,10 +40,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=Path("server-data"),
         help="the centre's own reference files, in <dir>/reference/",
     )
+    _serving_options(parser)
     commands = parser.add_subparsers(dest="command")
     run = commands.add_parser("run", help="serve the API (the default); migrates first")
-    run.add_argument("--host", default="127.0.0.1")
-    run.add_argument("--port", type=int, default=DEFAULT_PORT)
+    _serving_options(run, after_run=True)
     commands.add_parser("migrate", help="bring the database to the newest schema")
     user = commands.add_parser("create-user", help="create an account; the password is asked")
     user.add_argument("username")
@@ -69,6 +69,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     revoke = commands.add_parser("revoke-api-key", help="revoke an Open311 API key")
     revoke.add_argument("key_id")
     return parser.parse_args(argv)
+
+
+def _serving_options(parser: argparse.ArgumentParser, after_run: bool = False) -> None:
+    """`server --port P` and `server run --port P` alike; after `run`, an option not given
+    keeps what was given before it."""
+    host, port = (
+        (argparse.SUPPRESS, argparse.SUPPRESS) if after_run else ("127.0.0.1", DEFAULT_PORT)
+    )
+    parser.add_argument("--host", default=host, help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=port, help=f"port ({DEFAULT_PORT})")
 
 
 def run(argv: list[str]) -> int:

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from console.domain.category_search import CategoryIndex
 from console.domain.errors import ReferenceProblem
 from console.domain.reference import ReferenceData
+from console.paths import make_private
 from console.services.cases import CaseService
 from console.services.context import Clock, Units, utc_now
 from console.services.drafts import DraftService
@@ -60,8 +61,10 @@ def _category_index(reference: ReferenceData, data_dir: Path) -> CategoryIndex:
 
 def open_local(data_dir: Path, shipped_reference: Path, clock: Clock = utc_now) -> LocalConsole:
     """Create or upgrade the database in `data_dir` and load the reference data."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_private(data_dir)
     path = data_dir / DATABASE_FILE
+    # SQLite gives the journal and WAL files the database file's permissions.
+    path.touch(mode=0o600, exist_ok=True)
     writer = sqlite_engine(path)
     migrate(writer)
     reader = sqlite_engine(path, writer=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console.domain.errors import ValidationFailed
-from console.paths import REFERENCE, STYLES, default_data_dir
+from console.paths import REFERENCE, STYLES, default_data_dir, make_private
 from console.ui.context import UiContext
 from console.ui.first_start import FirstStartDialog
 from console.ui.i18n import LANGUAGES, Languages, system_language
@@ -89,7 +90,9 @@ class ConsoleApp:
         self.args = args
         self.started = started
         self.data_dir: Path = args.data_dir or default_data_dir()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        # The log, settings and database this process makes: readable by its user only.
+        self._umask = os.umask(0o077)
+        make_private(self.data_dir)
         self._log_handler = _setup_logging(self.data_dir / LOG_FILE)
         existing = QApplication.instance()
         self.qt = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -203,6 +206,7 @@ class ConsoleApp:
         self.languages.remove()
         logging.getLogger().removeHandler(self._log_handler)
         self._log_handler.close()
+        os.umask(self._umask)
 
 
 def _max_rss_kb() -> int:

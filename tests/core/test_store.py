@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
@@ -195,3 +196,26 @@ def test_a_save_failing_after_the_case_insert_writes_nothing(
     # The number the failed save drew was not used up.
     assert console.intake.submit(form, operator).case_no.endswith("0002")
     assert console.drafts.load() is None
+
+
+def test_the_data_folder_and_database_are_private_to_the_user(
+    open_console: Opener, tmp_path: Path
+) -> None:
+    folder = tmp_path / "new"
+    open_console(folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    database = folder / DATABASE_FILE
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+
+
+def test_a_folder_made_readable_by_others_is_made_private_again(
+    open_console: Opener, tmp_path: Path
+) -> None:
+    folder = tmp_path / "old"
+    open_console(folder)
+    folder.chmod(0o755)
+    for path in folder.iterdir():
+        path.chmod(0o644)
+    open_console(folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir() if p.is_file()} == {0o600}

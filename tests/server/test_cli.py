@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 from sqlalchemy import create_engine, text
 
 from console.services import api_keys
 from console.store.db import session_factory
-from tests.server.process import PASSWORD, ROOT, start_server
+from tests.server.process import PASSWORD, ROOT, free_port, start_server
 
 
 def server_cli(database_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -94,3 +96,26 @@ def test_migrate_and_prune_run_on_postgresql(pg_url: str) -> None:
         left = conn.execute(text("SELECT entity_id FROM change_log")).scalars().all()
     assert left == ["c"]
     engine.dispose()
+
+
+def test_the_server_runs_with_its_address_given_without_the_run_command(tmp_path: Path) -> None:
+    port = free_port()
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    command = [sys.executable, "main.py", "server", "--database-url", url, "--port", str(port)]
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not _answers(f"http://127.0.0.1:{port}/healthz"):
+            assert process.poll() is None, "the server stopped"
+            assert time.monotonic() < deadline, "the server did not answer on its port"
+            time.sleep(0.1)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -77,3 +78,17 @@ def test_the_language_chosen_is_remembered(
     again = start_console(data_dir=tmp_path / "console")
     assert again.window.intake.save_button.text() == "保存 (Ctrl+S)"
     assert untranslated(again.window) == []
+
+
+def test_what_the_console_keeps_is_readable_by_its_user_only(
+    start_console: Starter, tmp_path: Path
+) -> None:
+    folder = tmp_path / "console"
+    app = start_console("--seat", "042", "--operator", "王芳", "--lang", "en", data_dir=folder)
+    app.choose_language("zh_CN")
+    app.settings.sync()
+    app.close()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    kept = {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir() if p.is_file()}
+    assert {"console.sqlite3", "console.log", "settings.ini"} <= set(kept)
+    assert set(kept.values()) == {0o600}
