@@ -83,8 +83,13 @@ class ErrorDetail(BaseModel):
 
 
 class GapOut(BaseModel):
+    """`gap`: `expected` is the number the server needs next. `mid_reused`: `mid` was applied
+    before with other content (the console's database was restored from an older copy):
+    nothing of the batch was applied; take a new enrolment and send the unsent work again."""
+
     error: ErrorDetail
-    expected: int = Field(description="the mutation number the server needs next")
+    expected: int | None = Field(default=None, description="gap: the number needed next")
+    mid: int | None = Field(default=None, description="mid_reused: the number used before")
 
 
 class ChangeOut(BaseModel):
@@ -127,7 +132,8 @@ def push(body: PushIn, user: User, db: Db, at: Now, ref: Reference) -> Any:
     """Apply the console's mutations in order, each exactly once.
 
     A mutation already applied gets its stored result again. A batch that starts after a
-    missing mutation is refused with 409 and the number expected. The session must have been
+    missing mutation is refused with 409 `gap` and the number expected; one that reuses a
+    number for other content, with 409 `mid_reused` and that number. The session must have been
     opened for this console (login with its `client_id`), else 403.
     """
     mutations = [sync_server.Pushed(m.mid, m.name, m.args) for m in body.mutations]
@@ -138,6 +144,8 @@ def push(body: PushIn, user: User, db: Db, at: Now, ref: Reference) -> Any:
         raise ApiError(403, "not_your_console", str(refusal)) from refusal
     except sync_server.Gap as gap:
         return JSONResponse({**error_body("gap", str(gap)), "expected": gap.expected}, 409)
+    except sync_server.MidReused as reused:
+        return JSONResponse({**error_body("mid_reused", str(reused)), "mid": reused.mid}, 409)
     except (OperationalError, InterfaceError) as error:
         db.rollback()
         raise ApiError(

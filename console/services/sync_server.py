@@ -6,10 +6,18 @@ atomically (see `mutations.apply_all`); its result (applied, conflict or rejecte
 and the ledger advanced in the same transaction, so a mutation sent again, after a lost
 response, gets the stored result instead of being applied twice. A business refusal advances
 the ledger like any other result: it never blocks the console's queue.
+
+A number is bound to what was sent under it: each result is stored with a digest of the
+mutation's name and arguments, and a number sent again with other content is refused as a
+whole batch (`MidReused`), never answered with another mutation's result. That happens when a
+console's database was restored from an older copy: the console must take a new enrolment and
+send its unsent work again under the new numbers (creates are recognised by their case id).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +44,19 @@ class Pushed:
     name: str
     args: dict[str, Any]
 
+    def digest(self) -> str:
+        """What was sent under the number, canonically: keys sorted, text escaped."""
+        canonical = json.dumps([self.name, self.args], sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A mutation's stored result and the digest of what was sent under its number."""
+
+    result: dict[str, Any]
+    digest: str
+
 
 @dataclass(frozen=True)
 class PushResult:
@@ -45,6 +66,14 @@ class PushResult:
 
 class NotYourConsole(ConsoleError):
     """The session is not bound to the console it pushes for."""
+
+
+class MidReused(ConsoleError):
+    """A number the server applied before comes again with other content."""
+
+    def __init__(self, mid: int) -> None:
+        super().__init__(f"mutation number {mid} was used before for another mutation")
+        self.mid = mid
 
 
 class Gap(ConsoleError):
@@ -71,7 +100,7 @@ def push(
     if mutations[0].mid > last_mid + 1:
         raise Gap(last_mid + 1)
     stored = _stored(session, client_id, mutations[0].mid, min(last_mid, mutations[-1].mid))
-    results = [stored.get(m.mid) or _not_kept(m.mid) for m in mutations if m.mid <= last_mid]
+    results = [_again(m, stored.get(m.mid)) for m in mutations if m.mid <= last_mid]
     fresh = [m for m in mutations if m.mid > last_mid]
     if fresh:
         results += _apply(session, actor, fresh, now, reference)
@@ -89,10 +118,21 @@ def _apply(
     """Apply the mutations not applied before and store their results."""
     batch = [Mutation(m.name, m.args) for m in fresh]
     outcomes = apply_all(session, actor, batch, now, reference, fresh[0].mid)
-    rows = [_result(m.mid, outcome) for m, outcome in zip(fresh, outcomes, strict=True)]
+    rows = [_result(m, outcome) for m, outcome in zip(fresh, outcomes, strict=True)]
     stored = [{**row, "client_id": actor.client_id, "at": now} for row in rows]
     bulk_insert(session, MutationResult, stored)
     return [{"mid": r["mid"], "status": r["status"], **r["body"]} for r in rows]
+
+
+def _again(mutation: Pushed, stored: Stored | None) -> dict[str, Any]:
+    """The stored result of a mutation sent again, if it is the same mutation."""
+    if stored is None:
+        # Results are written with the ledger; only a hand-edited database lacks one.
+        return {"mid": mutation.mid, "status": "rejected", "reason": "result_not_kept"}
+    # Results stored before digests were kept have none: they are answered as before.
+    if stored.digest and stored.digest != mutation.digest():
+        raise MidReused(mutation.mid)
+    return stored.result
 
 
 def _check_numbering(mutations: Sequence[Pushed]) -> None:
@@ -116,28 +156,30 @@ def _lock_ledger(session: Session, client_id: str) -> int:
     return last_mid
 
 
-def _stored(session: Session, client_id: str, first: int, last: int) -> dict[int, dict[str, Any]]:
+def _stored(session: Session, client_id: str, first: int, last: int) -> dict[int, Stored]:
     if first > last:
         return {}
-    query = select(MutationResult.mid, MutationResult.status, MutationResult.body).where(
+    columns = (MutationResult.mid, MutationResult.status, MutationResult.body, MutationResult.digest)
+    query = select(*columns).where(
         MutationResult.client_id == client_id, MutationResult.mid.between(first, last)
     )
     return {
-        mid: {"mid": mid, "status": status, **body} for mid, status, body in session.execute(query)
+        mid: Stored({"mid": mid, "status": status, **body}, digest)
+        for mid, status, body, digest in session.execute(query)
     }
 
 
-def _not_kept(mid: int) -> dict[str, Any]:
-    # Results are written with the ledger; only a hand-edited database lacks one.
-    return {"mid": mid, "status": "rejected", "reason": "result_not_kept"}
-
-
-def _result(mid: int, outcome: Outcome) -> dict[str, Any]:
+def _result(mutation: Pushed, outcome: Outcome) -> dict[str, Any]:
     """The result to store; a case's status is renamed so it cannot hide the result's."""
     body = dict(outcome.body)
     if "status" in body:
         body["case_status"] = body.pop("status")
-    return {"mid": mid, "status": outcome.status, "body": body}
+    return {
+        "mid": mutation.mid,
+        "status": outcome.status,
+        "body": body,
+        "digest": mutation.digest(),
+    }
 
 
 def _advance(session: Session, client_id: str, last_mid: int | None, now: datetime) -> None:
