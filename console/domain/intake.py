@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 
 from console.domain.enums import AppealType, Handling, Urgency, parse_enum
 from console.domain.errors import FieldError
 from console.domain.phone import Phone, parse_phone
 from console.domain.reference import ReferenceData
+from console.domain.text import typed
 
 LIMITS = {
     "description": 4000,
@@ -49,6 +50,11 @@ class IntakeForm:
     lead_agency_code: str = ""
     assisting_agency_codes: tuple[str, ...] = ()
     deadline: datetime | None = field(default=None)
+
+    def as_typed(self) -> IntakeForm:
+        """The form without control characters in its text (see `text.typed`)."""
+        texts = {f.name: getattr(self, f.name) for f in fields(self)}
+        return replace(self, **{k: typed(v) for k, v in texts.items() if isinstance(v, str)})
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from console.domain.cases import CaseDetail, CaseNote, CaseSummary
 from console.domain.enums import EventKind
 from console.domain.errors import FieldError, NotFound, ValidationFailed
 from console.domain.numbering import CENTRE_TZ
+from console.domain.text import typed
 from console.services.context import Clock, Operator, Units
 from console.services.intake import new_id
 from console.store.repositories import NewEvent
@@ -26,7 +27,7 @@ class CaseService:
             return uow.cases.detail(case_id)
 
     def add_note(self, case_id: str, text: str, operator: Operator) -> CaseNote:
-        text = text.strip()
+        text = typed(text).strip()
         if not text:
             raise ValidationFailed([FieldError("note", "required")])
         if len(text) > MAX_NOTE:

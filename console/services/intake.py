@@ -55,6 +55,7 @@ class IntakeService:
 
     def submit(self, form: IntakeForm, operator: Operator) -> SavedCase:
         """Validate, number and store the case in one durable transaction."""
+        form = form.as_typed()
         valid = validate(self._ref, form)
         if isinstance(valid, list):
             raise ValidationFailed(valid)

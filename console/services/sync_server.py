@@ -159,7 +159,12 @@ def _lock_ledger(session: Session, client_id: str) -> int:
 def _stored(session: Session, client_id: str, first: int, last: int) -> dict[int, Stored]:
     if first > last:
         return {}
-    columns = (MutationResult.mid, MutationResult.status, MutationResult.body, MutationResult.digest)
+    columns = (
+        MutationResult.mid,
+        MutationResult.status,
+        MutationResult.body,
+        MutationResult.digest,
+    )
     query = select(*columns).where(
         MutationResult.client_id == client_id, MutationResult.mid.between(first, last)
     )

@@ -179,7 +179,7 @@ def test_add_note_appends_note_event_and_outbox_row(
     saved = console.intake.submit(complaint, operator)
     clock.advance(minutes=20)
 
-    note = console.cases.add_note(saved.id, "  来电人再次来电，催促尽快处理。 ", operator)
+    note = console.cases.add_note(saved.id, "  来电人再次来电，\x00催促尽快处理。 ", operator)
 
     assert note.text == "来电人再次来电，催促尽快处理。"
     detail = console.cases.detail(saved.id)

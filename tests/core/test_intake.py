@@ -312,3 +312,24 @@ def test_callback_number_and_confidential_flag_are_kept(
     detail = console.cases.detail(console.intake.submit(form, operator).id)
     assert detail.callback_phone == "+861065123456"
     assert detail.confidential
+
+
+def test_control_characters_pasted_into_the_form_are_not_saved(
+    console: LocalConsole, operator: Operator, complaint: IntakeForm, query: Query, data_dir: Path
+) -> None:
+    pasted = replace(
+        complaint,
+        description="商贩\x00占道\x1b经营，\r\n晚上更严重\x7f。",
+        caller_name="张\u200b先生\x08",
+        address="三里屯路19号\x0c",
+    )
+
+    saved = console.intake.submit(pasted, operator)
+
+    [(description, name, address)] = query(
+        data_dir, f"SELECT description, caller_name, address FROM cases WHERE id = '{saved.id}'"
+    )
+    assert description == "商贩占道经营，\n晚上更严重。"
+    assert (name, address) == ("张\u200b先生", "三里屯路19号")
+    [(_, sent)] = _outbox(query, data_dir)
+    assert sent["description"] == description
