@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
+from typing import Any
 
 from console.domain.enums import AppealType, Handling, Urgency, parse_enum
 from console.domain.errors import FieldError
@@ -53,8 +54,9 @@ class IntakeForm:
 
     def as_typed(self) -> IntakeForm:
         """The form without control characters in its text (see `text.typed`)."""
-        texts = {f.name: getattr(self, f.name) for f in fields(self)}
-        return replace(self, **{k: typed(v) for k, v in texts.items() if isinstance(v, str)})
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        texts: dict[str, Any] = {k: typed(v) for k, v in values.items() if isinstance(v, str)}
+        return replace(self, **texts)
 
 
 @dataclass(frozen=True)
