@@ -18,8 +18,9 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz")
-def readyz(request: Request) -> dict[str, str]:
-    """The database answers and carries the schema this server expects."""
+def readyz(request: Request) -> dict[str, str | int]:
+    """The database answers and carries the schema this server expects; `waiting_pokes`:
+    the consoles' long polls parked on this instance now."""
     try:
         with request.app.state.engine.connect() as conn:
             version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -27,4 +28,5 @@ def readyz(request: Request) -> dict[str, str]:
         raise ApiError(503, "not_ready", "database unavailable") from error
     if version != SCHEMA_HEAD:
         raise ApiError(503, "not_ready", f"schema {version}, expected {SCHEMA_HEAD}")
-    return {"status": "ready", "schema": version}
+    waiting: int = request.app.state.notifier.waiting
+    return {"status": "ready", "schema": version, "waiting_pokes": waiting}

@@ -43,6 +43,7 @@ class Notifier:
         self._woken = asyncio.Event()
         self.generation = 0  # counts moves of the head: a poll waits for it to pass what it saw
         self.head: feed.Head | None = None  # None until first read
+        self.waiting = 0  # polls parked now, for the operators (see /readyz)
 
     def start(self) -> None:
         """Start listening; called on the event loop that runs the polls."""
@@ -61,10 +62,13 @@ class Notifier:
         """Return once woken after `seen`, or after `timeout` seconds."""
         if self.generation != seen or timeout <= 0:
             return
+        self.waiting += 1
         try:
             await asyncio.wait_for(self._woken.wait(), timeout)
         except TimeoutError:
             return
+        finally:
+            self.waiting -= 1
 
     def _read_head(self, engine: Engine) -> None:
         """Read where the feed stands and, if it moved, wake the polls."""

@@ -180,6 +180,15 @@ class Poke(threading.Thread):
         self.answered_at = time.monotonic()
         self.answer = {"status": response.status_code, **response.json()}
 
-    def waiting(self) -> bool:
-        time.sleep(0.3)  # long enough for the request to be parked on the server
+    def waiting(self, others: int = 0) -> bool:
+        """Whether the poke is parked on its server (with `others` parked there beside it)."""
+        deadline = time.monotonic() + 10
+        while self.is_alive() and waiting_pokes(self.seat.server) <= others:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
         return self.is_alive()
+
+
+def waiting_pokes(server: Server) -> int:
+    return int(httpx.get(server.url + "/readyz", timeout=5).json()["waiting_pokes"])
