@@ -36,6 +36,18 @@ def case_number(day: date, seat_code: str, sequence: int) -> str:
     return f"{day:%y%m%d}{seat_code}{sequence:04d}"
 
 
+def sequence_of(number: str) -> tuple[date, str, int] | None:
+    """The day, seat and daily sequence of a case number; None if it is not one."""
+    match = _NUMBER.match(number)
+    if match is None:
+        return None
+    day, seat, sequence = match.groups()
+    try:
+        return datetime.strptime(day, "%y%m%d").date(), seat, int(sequence)
+    except ValueError:
+        return None
+
+
 def spoken_form(number: str) -> str:
     """The number grouped for reading aloud: date, seat, sequence."""
     match = _NUMBER.match(number)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, or_, select, update
+from sqlalchemy import case, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -219,6 +219,20 @@ class CounterRepository:
         ).returning(DailyCounter.last_seq)
         return int(self._session.execute(upsert).scalar_one())
 
+    def at_least(self, day: str, last_seq: int) -> None:
+        """Number the day's next case after `last_seq`, if it is not already past it."""
+        upsert = _upsert(self._session, DailyCounter).values(day=day, last_seq=last_seq)
+        self._session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[DailyCounter.day],
+                set_={
+                    "last_seq": case(
+                        (DailyCounter.last_seq < last_seq, last_seq), else_=DailyCounter.last_seq
+                    )
+                },
+            )
+        )
+
 
 class OutboxRepository:
     def __init__(self, session: Session) -> None:
@@ -238,6 +252,20 @@ class OutboxRepository:
             .order_by(OutboxRow.mid)
         )
         return [(mid, name, json.loads(args)) for mid, name, args in rows]
+
+    def restart_numbering(self) -> int:
+        """Number the pending mutations 1, 2, 3… again, in their order, for a new enrolment;
+        the settled ones are forgotten. The number of pending mutations."""
+        columns = (OutboxRow.name, OutboxRow.args, OutboxRow.created_at, OutboxRow.state)
+        query = select(*columns).where(OutboxRow.state == "pending").order_by(OutboxRow.mid)
+        pending = [row._asdict() for row in self._session.execute(query)]
+        self._session.execute(delete(OutboxRow))
+        # AUTOINCREMENT keeps its high-water mark apart from the rows: start it again.
+        self._session.execute(text("DELETE FROM sqlite_sequence WHERE name = 'outbox'"))
+        rows = [{"mid": mid, **row} for mid, row in enumerate(pending, start=1)]
+        if rows:
+            self._session.execute(insert(OutboxRow), rows)
+        return len(rows)
 
 
 class MetaRepository:
