@@ -27,7 +27,7 @@ from console.domain.routing import suggest_agency
 from console.domain.sla import suggest_deadline
 from console.domain.workflow import Role
 from console.services import api_keys
-from console.services.case_mutations import text_arg
+from console.services.case_checks import text_arg
 from console.services.intake import new_id
 from console.services.mutations import (
     APPLIED,

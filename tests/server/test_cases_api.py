@@ -236,7 +236,10 @@ def test_search_by_status_overdue_agency_owner_category_district_and_number(
     marker = uuid.uuid4().hex[:8]
     text = f"筛选测试 {marker}"
     late = cases.create(
-        description=text, deadline_at=(utc_now() - timedelta(hours=1)).isoformat(), owner="wang"
+        description=text,
+        created_at=utc_now() - timedelta(days=8),
+        deadline_at=(utc_now() - timedelta(hours=1)).isoformat(),
+        owner="wang",
     )
     accepted = cases.in_status("accepted", description=text)
     elsewhere = cases.create(

@@ -205,14 +205,21 @@ def test_creates_in_one_batch_are_decided_as_if_sent_one_by_one(
             ("applied", ""),
             ("applied", ""),
             ("rejected", "duplicate_id"),
-            ("rejected", "conflicts_with_stored_data"),
+            ("conflict", ""),  # the number of the first: stored under another
             ("rejected", "invalid_case"),
             ("applied", ""),
         ]
         assert results[0]["case_no"] == results[1]["case_no"]
+        [renumbered] = results[3]["conflicts"]
+        assert renumbered["yours"] == results[0]["case_no"] != renumbered["kept"]
+        assert (
+            renumbered["kept"]
+            == results[3]["case_no"]
+            not in (results[0]["case_no"], results[5]["case_no"])
+        )
 
 
-def test_a_create_racing_another_writer_for_its_number_is_refused_alone(
+def test_a_create_racing_another_writer_for_its_number_is_renumbered_alone(
     server: Server, seats: Seats, taker: str
 ) -> None:
     seat = seats.open(server, username=taker)
@@ -233,11 +240,15 @@ def test_a_create_racing_another_writer_for_its_number_is_refused_alone(
     pushing.join()
     engine.dispose()
     results = answer[0].json()["results"]
-    assert [(r["status"], r.get("reason", "")) for r in results] == [
-        ("rejected", "conflicts_with_stored_data"),
-        *[("applied", "")] * 10,
+    assert [r["status"] for r in results] == ["conflict", *["applied"] * 10]
+    assert [r["case_no"] for r in results[1:]] == [args["case_no"] for args in others]
+    kept = results[0]["case_no"]
+    assert results[0]["conflicts"] == [
+        {"field": "case_no", "yours": racing["case_no"], "kept": kept, "by": "server"}
     ]
-    assert cases_numbered(server, racing["case_no"]) == 1
+    assert kept[:9] == racing["case_no"][:9] and kept not in [a["case_no"] for a in others]
+    assert cases_numbered(server, racing["case_no"]) == cases_numbered(server, kept) == 1
+    assert all(cases_numbered(server, args["case_no"]) == 1 for args in others)
 
 
 def test_a_push_kept_waiting_for_a_lock_is_answered_busy_and_goes_through_later(
