@@ -123,7 +123,7 @@ def pull(
     page = rows[:limit]
     last = Position(page[-1].x, page[-1].s) if page else cursor.at
     ids = list(dict.fromkeys(row.entity_id for row in reversed(page)))[::-1]
-    changes = case_docs.changes_json(session, ids, in_scope(viewer, now))
+    changes = case_docs.changes_json(session, ids, in_scope(viewer, now), viewer.username)
     return Page(changes, encode(Cursor(last)), len(rows) > limit, reset=False)
 
 
@@ -131,7 +131,8 @@ def _snapshot(
     session: Session, viewer: Viewer, cursor: Cursor, limit: int, now: datetime, reset: bool
 ) -> Page:
     after = cursor.after_case or ""
-    changes, ids = case_docs.scope_json(session, in_scope(viewer, now), after, limit)
+    scope = in_scope(viewer, now)
+    changes, ids = case_docs.scope_json(session, scope, after, limit, viewer.username)
     if len(ids) > limit:
         return Page(changes, encode(Cursor(cursor.at, ids[limit - 1])), True, reset)
     # The snapshot is done; the feed goes on from where it began, with what changed meanwhile.

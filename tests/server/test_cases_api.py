@@ -128,7 +128,7 @@ def test_lists_mask_the_number_for_staff_too(
 ) -> None:
     phone = phone_number()
     case_id = cases.create(
-        caller_phone=phone, confidential=True, description="楼上漏水，物业不管。"
+        staff.username, caller_phone=phone, confidential=True, description="楼上漏水，物业不管。"
     )
     listed = get(http, staff, "/v1/cases", text="楼上漏水")
     assert [c["caller_phone_masked"] for c in listed["items"]] == [f"{phone[:3]}****{phone[-4:]}"]
