@@ -1,4 +1,5 @@
-"""Every mutation in every status as every role, held to the table of console/server/WORKFLOW.md.
+"""Every mutation in every status as every role, held to the table of console/server/WORKFLOW.md,
+through the real server on PostgreSQL and on SQLite.
 
 The table is read from the page, so the page and the server cannot drift apart. The cases are
 set up through the mutation engine straight in the server's database (tests/server/cases.py);
