@@ -63,7 +63,8 @@ class Cursor:
 
 @dataclass(frozen=True)
 class Viewer:
-    """Whose scope: the user, and the seat of the console they pull for."""
+    """Whose scope: the user, and the seat of the console they pull for. The user also decides
+    whether a confidential caller comes with a case (only to its owner, see case_docs)."""
 
     username: str
     seat_code: str = ""
