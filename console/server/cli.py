@@ -40,6 +40,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=Path("server-data"),
         help="the centre's own reference files, in <dir>/reference/",
     )
+    parser.add_argument(
+        "--open311-descriptions",
+        action="store_true",
+        help="publish each request's description on Open311 GET (numbers and email "
+        "addresses scrubbed); off by default, as complaints carry personal detail",
+    )
     _serving_options(parser)
     commands = parser.add_subparsers(dest="command")
     run = commands.add_parser("run", help="serve the API (the default); migrates first")
@@ -151,6 +157,15 @@ def _revoke_key(args: argparse.Namespace, session: Session) -> str:
     return f"key {args.key_id} revoked"
 
 
+def config(args: argparse.Namespace) -> ServerConfig:
+    """The configuration `run` serves with."""
+    return ServerConfig(
+        database_url=args.database_url,
+        data_dir=args.data_dir,
+        open311_descriptions=args.open311_descriptions,
+    )
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -161,6 +176,6 @@ def _serve(args: argparse.Namespace) -> int:
     engine = server_engine(args.database_url)
     upgrade_to_head(engine)
     engine.dispose()
-    app = create_app(ServerConfig(database_url=args.database_url, data_dir=args.data_dir))
+    app = create_app(config(args))
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
     return 0

@@ -18,3 +18,6 @@ class ServerConfig:
     data_dir: Path = Path("server-data")
     # Long-poll: how long a poke request waits for a change before answering "nothing".
     poke_timeout_s: float = 25.0
+    # Open311 GET: publish each request's description (numbers and email addresses scrubbed).
+    # Off by default: 12345 complaints carry personal detail (see DEPLOYMENT.md, Open311).
+    open311_descriptions: bool = False

@@ -32,6 +32,7 @@ from starlette.routing import Match
 
 from console.domain.numbering import CENTRE_TZ
 from console.domain.reference import ReferenceData
+from console.server.config import ServerConfig
 from console.server.deps import Db, Now, Reference
 from console.services import open311
 from console.services.open311 import Open311Error, Receipt, RequestView, ServiceType
@@ -342,12 +343,22 @@ def post_request(
     return _respond(fmt, "service_requests", [receipt])
 
 
+def _descriptions(request: Request) -> bool:
+    """Whether the centre publishes descriptions (`--open311-descriptions`)."""
+    config: ServerConfig = request.app.state.config
+    return config.open311_descriptions
+
+
+Descriptions = Annotated[bool, Depends(_descriptions)]
+
+
 @router.get("/requests.{fmt}", responses=_doc(list[RequestView]))
 def list_requests(
     fmt: Fmt,
     db: Db,
     ref: Reference,
     at: Now,
+    descriptions: Descriptions,
     service_request_id: Ids = "",
     service_code: Codes = "",
     start_date: Moment = None,
@@ -362,14 +373,20 @@ def list_requests(
         end_date,
         frozenset(_listed(status)) or frozenset(open311.STATUSES),
     )
-    return _respond(fmt, "service_requests", open311.search(db, ref, at, filters))
+    found = open311.search(db, ref, at, filters, descriptions=descriptions)
+    return _respond(fmt, "service_requests", found)
 
 
 @router.get("/requests/{service_request_id}.{fmt}", responses=_doc(list[RequestView]))
 def one_request(
-    service_request_id: Annotated[str, Path(max_length=64)], fmt: Fmt, db: Db, ref: Reference
+    service_request_id: Annotated[str, Path(max_length=64)],
+    fmt: Fmt,
+    db: Db,
+    ref: Reference,
+    descriptions: Descriptions,
 ) -> Response:
-    return _respond(fmt, "service_requests", [open311.one(db, ref, service_request_id)])
+    found = open311.one(db, ref, service_request_id, descriptions=descriptions)
+    return _respond(fmt, "service_requests", [found])
 
 
 @router.get("/tokens/{token}.{fmt}", responses=_doc(list[TokenOut]))

@@ -24,11 +24,9 @@ from console.domain.workflow import (
     SOLVED,
     Action,
     Refusal,
-    Role,
-    may,
     next_status,
 )
-from console.services.case_mutations import STAFF, text_arg, time_arg
+from console.services.case_checks import STAFF, acting_on, text_arg, time_arg
 from console.services.mutations import (
     APPLIED,
     Actor,
@@ -49,15 +47,8 @@ def _act(
     ctx: Applying, args: dict[str, Any], action: Action, solved: str = ""
 ) -> tuple[Case, Status]:
     """The locked case and its next status, once role, ownership and status allow `action`."""
-    if not may(ctx.actor.role, action):
-        raise Rejected(Refusal.ROLE.value, role=ctx.actor.role.value)
-    case = ctx.case(args.get("case_id"))
-    if ctx.actor.role is Role.AGENCY and not _leads(ctx.actor.agency_code, case):
-        raise Rejected(Refusal.NOT_THEIR_CASE.value)
-    status = next_status(action, Status(case.status), solved)
-    if isinstance(status, Refusal):
-        raise Rejected(status.value, status=case.status, action=action.value)
-    return case, status
+    case = acting_on(ctx, args.get("case_id"), action)
+    return case, next_status(action, Status(case.status), solved)
 
 
 def _text(args: dict[str, Any], name: str, limit: int) -> str:
@@ -66,11 +57,6 @@ def _text(args: dict[str, Any], name: str, limit: int) -> str:
     if _CONTROL.search(value):
         raise Rejected("invalid_args", field=name)
     return value
-
-
-def _leads(agency_code: str, case: Case) -> bool:
-    # An agency account without an agency must not match the empty code of direct answers.
-    return bool(agency_code) and case.lead_agency_code == agency_code
 
 
 def _done(

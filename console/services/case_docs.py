@@ -9,6 +9,11 @@ server's busiest path: plain queries (the cases, then each list for all of them 
 as the driver returns them and orjson; no ORM objects, no per-value conversions. The consoles
 following the feed all ask for the same few changed cases within seconds: the documents of
 recent versions are kept (KEPT), and a pull of them reads only their versions.
+
+What a console receives is what it may keep on its disk: no console ids (HIDDEN), and a
+confidential (保密) caller's number and name only on the console of the case's owner. The kept
+documents are whole; each page withholds the caller for its viewer as it is written, which
+costs a copy of the few confidential cases of others and nothing for the rest.
 """
 
 from __future__ import annotations
@@ -43,7 +48,11 @@ from console.store.schema import (
     UTCDateTime,
 )
 
-HIDDEN = frozenset({"field_versions"})  # the server's bookkeeping, not the case's
+# The server's bookkeeping, not the case's; and which console sent a case is no other
+# console's business (a console id was a credential once).
+HIDDEN = frozenset({"field_versions", "client_id"})
+# Who called in a confidential case: for the owner's console only.
+WITHHELD = ("caller_phone", "caller_name", "callback_phone")
 CASES = Case.__table__
 # A case's lists: the table and the columns that order it.
 LISTS: dict[str, tuple[FromClause, tuple[str, ...]]] = {
@@ -57,10 +66,11 @@ InScope = ColumnElement[bool]
 Document = tuple[Any, ...]  # a case's values, in the order of FIELDS
 
 
-def changes_json(session: Session, ids: Sequence[str], in_scope: InScope) -> bytes:
-    """The changes of the cases `ids`, in that order, as a JSON array: an upsert with the
-    case's document while it is in scope (`in_scope`, an expression on the cases table), a
-    removal otherwise. Ids of no case are left out. Times are ISO 8601 in UTC.
+def changes_json(session: Session, ids: Sequence[str], in_scope: InScope, viewer: str) -> bytes:
+    """The changes of the cases `ids`, in that order, as a JSON array, as the user `viewer` may
+    see them: an upsert with the case's document while it is in scope (`in_scope`, an
+    expression on the cases table), a removal otherwise. Ids of no case are left out. Times are
+    ISO 8601 in UTC.
 
     Documents come from KEPT when this process built them for the same version before."""
     if not ids:
@@ -79,15 +89,16 @@ def changes_json(session: Session, ids: Sequence[str], in_scope: InScope) -> byt
         version, shown = now[case_id]
         # A case changed between the two reads comes in the newer version just read.
         doc = (KEPT.get((case_id, version)) or built.get(case_id)) if shown else None
-        changes.append(_change(case_id, doc[_VERSION] if doc else version, doc))
+        changes.append(_change(case_id, doc[_VERSION] if doc else version, doc, viewer))
     return orjson.dumps(changes, option=orjson.OPT_NAIVE_UTC)
 
 
 def scope_json(
-    session: Session, in_scope: InScope, after: str, limit: int
+    session: Session, in_scope: InScope, after: str, limit: int, viewer: str
 ) -> tuple[bytes, list[str]]:
     """The upserts of the next `limit` cases in scope after the case id `after`, in id order,
-    and the ids of up to `limit + 1`: one more than asked says that more follow."""
+    as the user `viewer` may see them, and the ids of up to `limit + 1`: one more than asked
+    says that more follow."""
     # The page's ids first (on PostgreSQL from the scope index alone, see migration 0003),
     # then their rows: the scope's cases are sparse among a year of closed ones.
     ids = (
@@ -104,14 +115,24 @@ def scope_json(
     )
     rows = session.execute(query).all()
     page = rows[:limit]
-    changes = [_change(row[0], row[_VERSION], doc)
+    changes = [_change(row[0], row[_VERSION], doc, viewer)
                for row, doc in zip(page, _documents(session, page), strict=True)]  # fmt: skip
     return orjson.dumps(changes, option=orjson.OPT_NAIVE_UTC), [row[0] for row in rows]
 
 
-def _change(case_id: str, version: int, doc: Document | None) -> dict[str, Any]:
-    op = "upsert" if doc is not None else "remove"
-    return {"entity": "case", "id": case_id, "op": op, "version": version, "data": doc}
+def _change(case_id: str, version: int, doc: Document | None, viewer: str) -> dict[str, Any]:
+    if doc is None:
+        return {"entity": "case", "id": case_id, "op": "remove", "version": version, "data": None}
+    data = doc if _shows_caller(doc, viewer) else _without_caller(doc)
+    return {"entity": "case", "id": case_id, "op": "upsert", "version": version, "data": data}
+
+
+def _shows_caller(doc: Document, viewer: str) -> bool:
+    return not doc[_CONFIDENTIAL] or doc[_OWNER] == viewer
+
+
+def _without_caller(doc: Document) -> Document:
+    return tuple("" if i in _WITHHELD else value for i, value in enumerate(doc))
 
 
 def _documents(session: Session, rows: Sequence[Sequence[Any]]) -> list[Document | None]:
@@ -207,3 +228,5 @@ def _rows(
 _CASE_COLUMNS = [_raw(c) for c in _shown(CASES)]  # the id first
 FIELDS = (*(c.key for c in _shown(CASES)), *LISTS)  # the names of a document's values
 _VERSION = FIELDS.index("version")
+_CONFIDENTIAL, _OWNER = FIELDS.index("confidential"), FIELDS.index("owner")
+_WITHHELD = frozenset(FIELDS.index(name) for name in WITHHELD)

@@ -5,7 +5,10 @@ Who sees what (DESIGN §5) is decided here, so no route can forget it:
   and every other case does not exist for it, so it cannot probe ids or numbers;
 - the full caller (number, name, callback number) is only in the view of one case; lists
   (search, caller history) carry the number masked (138****8000) and no name;
-- an agency never learns who called in a confidential (保密) case, not even masked.
+- who called in a confidential (保密) case, not even masked, is for its owner, supervisors and
+  admins only: an agency or another call-taker gets the case without its caller. Caller
+  history still finds such a case by the full number (the query matches the stored number);
+  it just does not return it.
 
 The frozen views below are also what the API sends: one definition of the wire format.
 """
@@ -109,6 +112,7 @@ class CaseView(CaseRow):
     timeline (oldest first) and its notes."""
 
     caller: Caller | None
+    received_at: datetime | None  # when the server received it; created_at is the call's time
     handling: Handling
     answer_text: str
     street_code: str
@@ -187,7 +191,8 @@ def get_case(session: Session, viewer: Principal, case_id: str, now: datetime) -
         raise NotFound(case_id)
     return CaseView(
         **_row_values(case, viewer, now),
-        caller=None if _hides_caller(viewer, case.confidential) else _caller(case),
+        caller=None if _hides_caller(viewer, case) else _caller(case),
+        received_at=case.received_at,
         handling=Handling(case.handling),
         answer_text=case.answer_text,
         street_code=case.street_code,
@@ -303,7 +308,7 @@ def _page(
 
 
 def _row_values(case: Case, viewer: Principal, now: datetime) -> dict[str, Any]:
-    masked = None if _hides_caller(viewer, case.confidential) else _masked(case.caller_phone)
+    masked = None if _hides_caller(viewer, case) else _masked(case.caller_phone)
     late = case.deadline_at is not None and case.deadline_at < now
     return {
         "id": case.id,
@@ -331,8 +336,12 @@ def _row_values(case: Case, viewer: Principal, now: datetime) -> dict[str, Any]:
     }
 
 
-def _hides_caller(viewer: Principal, confidential: bool) -> bool:
-    return confidential and viewer.role is Role.AGENCY
+def _hides_caller(viewer: Principal, case: Case) -> bool:
+    """A confidential caller is for the case's owner and the supervisors: they may have to
+    call back; their consoles still pull the case without it (case_docs)."""
+    if not case.confidential or viewer.role in (Role.SUPERVISOR, Role.ADMIN):
+        return False
+    return viewer.role is Role.AGENCY or case.owner != viewer.username
 
 
 def _masked(e164: str) -> str:

@@ -63,7 +63,8 @@ class Cursor:
 
 @dataclass(frozen=True)
 class Viewer:
-    """Whose scope: the user, and the seat of the console they pull for."""
+    """Whose scope: the user, and the seat of the console they pull for. The user also decides
+    whether a confidential caller comes with a case (only to its owner, see case_docs)."""
 
     username: str
     seat_code: str = ""
@@ -123,7 +124,7 @@ def pull(
     page = rows[:limit]
     last = Position(page[-1].x, page[-1].s) if page else cursor.at
     ids = list(dict.fromkeys(row.entity_id for row in reversed(page)))[::-1]
-    changes = case_docs.changes_json(session, ids, in_scope(viewer, now))
+    changes = case_docs.changes_json(session, ids, in_scope(viewer, now), viewer.username)
     return Page(changes, encode(Cursor(last)), len(rows) > limit, reset=False)
 
 
@@ -131,7 +132,8 @@ def _snapshot(
     session: Session, viewer: Viewer, cursor: Cursor, limit: int, now: datetime, reset: bool
 ) -> Page:
     after = cursor.after_case or ""
-    changes, ids = case_docs.scope_json(session, in_scope(viewer, now), after, limit)
+    scope = in_scope(viewer, now)
+    changes, ids = case_docs.scope_json(session, scope, after, limit, viewer.username)
     if len(ids) > limit:
         return Page(changes, encode(Cursor(cursor.at, ids[limit - 1])), True, reset)
     # The snapshot is done; the feed goes on from where it began, with what changed meanwhile.

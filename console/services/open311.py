@@ -2,8 +2,11 @@
 
 A request posted by an Open311 client becomes a case in the normal queue through the mutation
 engine (audit row, feed row, timeline), numbered under seat "000", which no console can have.
-What goes out is public: never the caller's name, number or email, and for a confidential case
-neither its description nor where it is.
+What goes out is public: category, status, district and street, dates and the agency; never
+the caller's name, number or email, the free address or the coordinates a client sent (12345
+requests are often about someone's home). The description only where the centre turns it on
+(`ServerConfig.open311_descriptions`), with numbers and email addresses scrubbed; for a
+confidential case neither its description nor where it is.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from console.domain.routing import suggest_agency
 from console.domain.sla import suggest_deadline
 from console.domain.workflow import Role
 from console.services import api_keys
-from console.services.case_mutations import text_arg
+from console.services.case_checks import text_arg
 from console.services.intake import new_id
 from console.services.mutations import (
     APPLIED,
@@ -56,7 +59,6 @@ CLOSED = frozenset({"answered", "closed", "void"})
 STATUSES = {"open": OPEN, "closed": CLOSED}
 _CASE_NO = re.compile(r"[0-9]{13}")
 _TOKEN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")
-_COORDINATES = re.compile(r"\s*\(WGS84 (-?\d{1,3}\.\d+),(-?\d{1,3}\.\d+)\)$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # What could name or reach a caller inside published text: phone numbers and email addresses.
 _PHONE_LIKE = re.compile(
@@ -271,6 +273,7 @@ def _case_values(ctx: Applying, category: Category, args: dict[str, Any]) -> dic
         "operator": ctx.actor.username,
         "owner": ctx.actor.username,
         "created_at": ctx.now,
+        "received_at": ctx.now,
         "updated_at": ctx.now,
         "version": 1,
         "status": Status.DISPATCHED.value,
@@ -338,19 +341,29 @@ def token(session: Session, value: str) -> str:
     return case_no
 
 
-def one(session: Session, ref: ReferenceData, case_no: str) -> RequestView:
+def one(
+    session: Session, ref: ReferenceData, case_no: str, descriptions: bool = False
+) -> RequestView:
+    """The request numbered `case_no`; its description only if `descriptions` are published."""
     if _CASE_NO.fullmatch(case_no):
-        for found in _fetch(session, ref, _public().where(Case.case_no == case_no)):
+        query = _public().where(Case.case_no == case_no)
+        for found in _fetch(session, ref, query, descriptions):
             return found
     raise Open311Error(404, "service_request_id not found")
 
 
 def search(
-    session: Session, ref: ReferenceData, now: datetime, filters: Filters
+    session: Session,
+    ref: ReferenceData,
+    now: datetime,
+    filters: Filters,
+    descriptions: bool = False,
 ) -> list[RequestView]:
-    """Newest first, at most 1000; a list of ids overrides every other filter."""
+    """Newest first, at most 1000; a list of ids overrides every other filter. Descriptions
+    only if `descriptions` are published."""
     if filters.ids:
-        return _fetch(session, ref, _public().where(Case.case_no.in_(filters.ids)))
+        query = _public().where(Case.case_no.in_(filters.ids))
+        return _fetch(session, ref, query, descriptions)
     start, end = _window(filters.start, filters.end, now)
     statuses = frozenset().union(*(STATUSES[s] for s in filters.statuses))
     query = _public().where(
@@ -358,7 +371,7 @@ def search(
     )
     if filters.codes:
         query = query.where(Case.category_code.in_(filters.codes))
-    return _fetch(session, ref, query)
+    return _fetch(session, ref, query, descriptions)
 
 
 def _window(
@@ -380,10 +393,12 @@ def _public() -> Any:
     return select(Case).where(Case.status.in_(OPEN | CLOSED)).order_by(*order).limit(MAX_RESULTS)
 
 
-def _fetch(session: Session, ref: ReferenceData, query: Any) -> list[RequestView]:
+def _fetch(
+    session: Session, ref: ReferenceData, query: Any, descriptions: bool
+) -> list[RequestView]:
     cases: Sequence[Case] = session.execute(query).scalars().all()
     notes = _status_notes(session, [c.id for c in cases])
-    return [_view(ref, c, notes.get(c.id)) for c in cases]
+    return [_view(ref, c, notes.get(c.id), descriptions) for c in cases]
 
 
 def _status_notes(session: Session, case_ids: list[str]) -> dict[str, str]:
@@ -402,37 +417,29 @@ def _status_notes(session: Session, case_ids: list[str]) -> dict[str, str]:
     return latest
 
 
-def _view(ref: ReferenceData, case: Case, notes: str | None) -> RequestView:
+def _view(ref: ReferenceData, case: Case, notes: str | None, descriptions: bool) -> RequestView:
     category = ref.categories.get(case.category_code)
-    address, lat, long = _located(case.address)
     hidden = case.confidential
+    shown = descriptions and not hidden
     return RequestView(
         service_request_id=case.case_no,
         status="open" if case.status in OPEN else "closed",
         status_notes=notes,
         service_name=category.level3 if category else case.category_path.split(" › ")[-1],
         service_code=case.category_code,
-        description=None if hidden else _scrub(case.description, case) or None,
+        description=(_scrub(case.description, case) or None) if shown else None,
         agency_responsible=case.lead_agency_name or None,
         service_notice=None,
         requested_datetime=case.created_at,
         updated_datetime=case.updated_at,
         expected_datetime=case.deadline_at,
-        address=None if hidden else _scrub(address, case) or None,
+        address=None if hidden else case.district_name + case.street_name or None,
         address_id=None,
         zipcode=None,
-        lat=None if hidden else lat,
-        long=None if hidden else long,
+        lat=None,
+        long=None,
         media_url=None,
     )
-
-
-def _located(address: str) -> tuple[str, float | None, float | None]:
-    """The address without the coordinates an Open311 client sent, and those coordinates."""
-    match = _COORDINATES.search(address)
-    if match is None:
-        return address, None, None
-    return address[: match.start()], float(match.group(1)), float(match.group(2))
 
 
 def _scrub(text: str, case: Case) -> str:

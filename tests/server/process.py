@@ -85,7 +85,8 @@ class Server:
             self.process.wait()
 
 
-def start_server(database_url: str, folder: Path) -> Server:
+def start_server(database_url: str, folder: Path, *options: str) -> Server:
+    """`python main.py server … run` on a free port, with the server `options` given."""
     engine = create_engine(database_url)
     upgrade_to_head(engine)
     engine.dispose()
@@ -99,6 +100,7 @@ def start_server(database_url: str, folder: Path) -> Server:
         database_url,
         "--data-dir",
         str(folder / "data"),
+        *options,
         "run",
         "--port",
         str(port),

@@ -354,7 +354,9 @@ def test_bad_input_is_refused_naming_the_field_and_changes_nothing(
 def test_an_extension_must_end_after_now_even_when_the_case_is_overdue(
     http: httpx.Client, cases: Cases, people: People
 ) -> None:
-    case_id = cases.in_status("accepted", deadline_at=later(days=-2).isoformat())
+    case_id = cases.in_status(
+        "accepted", created_at=later(days=-9), deadline_at=later(days=-2).isoformat()
+    )
     body = {"until": later(days=-1).isoformat(), "reason": "补办"}
     response = post(http, people.agency, f"/v1/cases/{case_id}/request_extension", body)
     assert response.status_code == 422

@@ -128,7 +128,7 @@ def test_lists_mask_the_number_for_staff_too(
 ) -> None:
     phone = phone_number()
     case_id = cases.create(
-        caller_phone=phone, confidential=True, description="楼上漏水，物业不管。"
+        staff.username, caller_phone=phone, confidential=True, description="楼上漏水，物业不管。"
     )
     listed = get(http, staff, "/v1/cases", text="楼上漏水")
     assert [c["caller_phone_masked"] for c in listed["items"]] == [f"{phone[:3]}****{phone[-4:]}"]
@@ -236,7 +236,10 @@ def test_search_by_status_overdue_agency_owner_category_district_and_number(
     marker = uuid.uuid4().hex[:8]
     text = f"筛选测试 {marker}"
     late = cases.create(
-        description=text, deadline_at=(utc_now() - timedelta(hours=1)).isoformat(), owner="wang"
+        description=text,
+        created_at=utc_now() - timedelta(days=8),
+        deadline_at=(utc_now() - timedelta(hours=1)).isoformat(),
+        owner="wang",
     )
     accepted = cases.in_status("accepted", description=text)
     elsewhere = cases.create(

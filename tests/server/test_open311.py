@@ -146,9 +146,8 @@ def test_a_posted_request_becomes_a_dispatched_case_with_its_audit_and_feed_rows
     assert shown["status_notes"] == "已派单至建外街道办事处"
     assert (shown["service_code"], shown["service_name"]) == ("010102", "店外经营")
     assert shown["agency_responsible"] == "建外街道办事处"
-    assert shown["address"] == "朝阳区建外街道建国路1号"
-    assert (shown["lat"], shown["long"]) == (39.9087, 116.3975)
-    assert shown["description"] == "路边店外经营，联系***，回电***"
+    assert shown["address"] == "朝阳区建外街道"  # the district and street, never the address
+    assert (shown["lat"], shown["long"], shown["description"]) == (None, None, None)
     assert shown["expected_datetime"] > shown["requested_datetime"]
     as_xml = xml(get(server, f"/requests/{number}.xml")).find("request")
     assert as_xml is not None and as_xml.findtext("service_request_id") == number
@@ -158,6 +157,7 @@ def test_a_posted_request_becomes_a_dispatched_case_with_its_audit_and_feed_rows
         assert (case.seat_code, case.status, case.appeal_type) == ("000", "dispatched", "help")
         assert (case.caller_name, case.caller_phone) == ("张伟", "+8613800138000")
         assert case.lead_agency_name == "建外街道办事处" and case.deadline_at is not None
+        assert case.received_at == case.created_at
         assert case.street_name == "建外街道" and case.district_name == "朝阳区"
         audit = session.execute(select(AuditRow).where(AuditRow.entity_id == case.id)).scalars()
         assert [(a.action, a.actor) for a in audit] == [("open311.create", "open311")]
@@ -185,7 +185,7 @@ def test_a_request_without_phone_or_name_is_taken_in_and_numbers_follow_each_oth
         assert case.address == "(WGS84 39.900000,116.400000)"
         assert case.lead_agency_code  # no district: the rules' fallback
     shown = get(server, f"/requests/{first['service_request_id']}.json").json()[0]
-    assert (shown["address"], shown["lat"], shown["long"]) == (None, 39.9, 116.4)
+    assert (shown["address"], shown["lat"], shown["long"]) == (None, None, None)
 
 
 def test_requests_filter_by_ids_code_dates_and_status_newest_first(

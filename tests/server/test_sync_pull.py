@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from console.domain.workflow import Role
@@ -15,10 +15,24 @@ from console.services.context import utc_now
 from console.services.intake import new_id
 from console.store.db import session_factory
 from console.store.schema import Case, CaseAssistingAgency, CaseEventRow, CaseNoteRow
+from console.store.server_schema import Console
 from tests.server.process import Server
-from tests.server.seats import Crew, Seats, of, pull_all, pull_page
+from tests.server.seats import Crew, Seat, Seats, of, pull_all, pull_page
 
 LONG_AGO = (utc_now() - timedelta(days=40)).isoformat()
+
+
+def enrolled_long_ago(server: Server, *seats: Seat) -> None:
+    """Consoles enrolled before LONG_AGO: a call is never taken before its console enrolled."""
+    engine = server_engine(server.database_url)
+    with session_factory(engine)() as session:
+        session.execute(
+            update(Console)
+            .where(Console.client_id.in_([seat.client_id for seat in seats]))
+            .values(enrolled_at=utc_now() - timedelta(days=41))
+        )
+        session.commit()
+    engine.dispose()
 
 
 def test_a_first_pull_pages_through_the_scope_then_follows_changes(crew: Crew) -> None:
@@ -65,7 +79,7 @@ def test_a_pulled_case_is_the_stored_case_field_by_field(server: Server, crew: C
         stored = {
             column.key: getattr(case, column.key)
             for column in Case.__table__.columns
-            if column.key != "field_versions"
+            if column.key not in ("field_versions", "client_id")  # bookkeeping; a credential
         }
         lists = {
             "notes": _stored(session, CaseNoteRow, case_id, CaseNoteRow.at, CaseNoteRow.id),
@@ -119,8 +133,9 @@ def test_consoles_following_the_feed_each_get_every_version_of_a_case(crew: Crew
         assert versions_seen(case_id) == [(version + 1, urgency)] * 2
 
 
-def test_the_scope_is_open_cases_recent_ones_and_the_users_own(crew: Crew) -> None:
+def test_the_scope_is_open_cases_recent_ones_and_the_users_own(server: Server, crew: Crew) -> None:
     seat, other = crew.taker, crew.colleague
+    enrolled_long_ago(server, seat, other)
     answered = {
         "handling": "direct_answer",
         "answer_text": "已告知办理流程。",
@@ -137,8 +152,9 @@ def test_the_scope_is_open_cases_recent_ones_and_the_users_own(crew: Crew) -> No
     assert {c["op"] for c in changes} == {"upsert"}
 
 
-def test_a_case_that_left_the_scope_comes_as_removed(crew: Crew) -> None:
+def test_a_case_that_left_the_scope_comes_as_removed(server: Server, crew: Crew) -> None:
     taker, colleague, supervisor = crew.taker, crew.colleague, crew.supervisor
+    enrolled_long_ago(server, taker)
     case_id = taker.create(created_at=LONG_AGO)
     supervisor.push(("case.reassign", {"case_id": case_id, "owner": colleague.username}))
     changes, cursor, _ = pull_all(colleague)

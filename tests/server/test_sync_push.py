@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select, text
 
 from console.domain.workflow import Role
 from console.paths import REFERENCE
@@ -205,14 +205,21 @@ def test_creates_in_one_batch_are_decided_as_if_sent_one_by_one(
             ("applied", ""),
             ("applied", ""),
             ("rejected", "duplicate_id"),
-            ("rejected", "conflicts_with_stored_data"),
+            ("conflict", ""),  # the number of the first: stored under another
             ("rejected", "invalid_case"),
             ("applied", ""),
         ]
         assert results[0]["case_no"] == results[1]["case_no"]
+        [renumbered] = results[3]["conflicts"]
+        assert renumbered["yours"] == results[0]["case_no"] != renumbered["kept"]
+        assert (
+            renumbered["kept"]
+            == results[3]["case_no"]
+            not in (results[0]["case_no"], results[5]["case_no"])
+        )
 
 
-def test_a_create_racing_another_writer_for_its_number_is_refused_alone(
+def test_a_create_racing_another_writer_for_its_number_is_renumbered_alone(
     server: Server, seats: Seats, taker: str
 ) -> None:
     seat = seats.open(server, username=taker)
@@ -227,17 +234,34 @@ def test_a_create_racing_another_writer_for_its_number_is_refused_alone(
         assert taken.status == "applied"
         batch = seat.batch(*(("case.create", args) for args in [racing, *others]))
         pushing = threading.Thread(target=lambda: answer.append(seat.send(batch)))
-        pushing.start()
-        time.sleep(0.5)  # the push waits for the other writer
-        other_writer.commit()
+        if engine.dialect.name == "postgresql":
+            pushing.start()
+            _wait_for_a_blocked_writer(engine)  # the push, on the other writer's number
+            other_writer.commit()
+        else:  # SQLite runs one writer at a time: the push comes after the other
+            other_writer.commit()
+            pushing.start()
     pushing.join()
     engine.dispose()
     results = answer[0].json()["results"]
-    assert [(r["status"], r.get("reason", "")) for r in results] == [
-        ("rejected", "conflicts_with_stored_data"),
-        *[("applied", "")] * 10,
+    assert [r["status"] for r in results] == ["conflict", *["applied"] * 10]
+    assert [r["case_no"] for r in results[1:]] == [args["case_no"] for args in others]
+    kept = results[0]["case_no"]
+    assert results[0]["conflicts"] == [
+        {"field": "case_no", "yours": racing["case_no"], "kept": kept, "by": "server"}
     ]
-    assert cases_numbered(server, racing["case_no"]) == 1
+    assert kept[:9] == racing["case_no"][:9] and kept not in [a["case_no"] for a in others]
+    assert cases_numbered(server, racing["case_no"]) == cases_numbered(server, kept) == 1
+    assert all(cases_numbered(server, args["case_no"]) == 1 for args in others)
+
+
+def _wait_for_a_blocked_writer(engine: Engine) -> None:
+    waiting = text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+    deadline = time.monotonic() + 10
+    with engine.connect() as conn:
+        while not conn.execute(waiting).scalar():
+            assert time.monotonic() < deadline, "the push never waited for the other writer"
+            time.sleep(0.01)
 
 
 def test_a_push_kept_waiting_for_a_lock_is_answered_busy_and_goes_through_later(
