@@ -18,3 +18,8 @@ class ServerConfig:
     data_dir: Path = Path("server-data")
     # Long-poll: how long a poke request waits for a change before answering "nothing".
     poke_timeout_s: float = 25.0
+    # A request must keep coming: at most this long between two pieces of its head or body,
+    # and for a whole head. Then it is answered 408 and its connection closed.
+    read_timeout_s: float = 10.0
+    # The longest a whole body may take to arrive (a 6 MB push needs 200 kB/s).
+    body_timeout_s: float = 30.0
