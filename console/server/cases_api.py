@@ -45,8 +45,8 @@ READ_ERRORS: dict[int | str, dict[str, str]] = {
 
 
 def in_range(moment: datetime) -> datetime:
-    """`moment`, if it falls within the years the service can hold; else a refusal naming
-    the field, where the time would otherwise overflow a conversion or a query (500)."""
+    """`moment`, if it falls within the years the service holds; else a refusal naming the
+    field: further out, converting or querying a time can overflow."""
     try:
         fits = EARLIEST <= moment.astimezone(UTC) < LATEST
     except OverflowError:  # e.g. the year 1 east of Greenwich

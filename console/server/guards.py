@@ -38,7 +38,6 @@ from console.services.mutations import unstorable_text
 KiB = 1024
 MAX_URL = 16 * KiB  # the longest legal one, an Open311 search by 200 ids, is under 4 KiB
 MAX_HEAD = 64 * KiB
-NUL_IN_URL = "text must not contain NUL characters"
 
 
 @dataclass(frozen=True)
@@ -103,29 +102,29 @@ class BodyLimits(HttpMiddleware):
         except Refused as refused:
             await _refusal(scope, refused)(scope, receive, send)
             return
-        await self.app(scope, receive if body is None else _replay(body, receive), send)
+        await self.app(scope, _replay(body, receive), send)
 
-    async def _body(self, scope: Scope, receive: Receive) -> Message | None:
-        """The body as one message (or the client's leaving), read within the route's limits;
-        None for a request without one."""
+    async def _body(self, scope: Scope, receive: Receive) -> list[Message]:
+        """The body's messages, read within the route's limits (the last may tell that the
+        client left); none for a request without a body."""
         raw = scope.get("raw_path", b"") + b"?" + scope.get("query_string", b"")
         if b"\x00" in raw or b"%00" in raw:
-            raise Refused(422, "invalid_text", NUL_IN_URL)
+            raise Refused(422, "invalid_text", "text must not contain NUL characters")
         declared = _declared(scope)
         if declared is None:
-            return None
+            return []
         limit = limit_for(scope["method"], scope["path"])
         if declared > limit.max_bytes:
             raise _too_large(limit)
         body = await self._read(receive, limit)
-        if limit.checks_text and body["type"] == "http.request":
-            _check_text(body["body"])
+        if limit.checks_text and body[-1]["type"] == "http.request":
+            _check_text(b"".join(message.get("body", b"") for message in body))
         return body
 
-    async def _read(self, receive: Receive, limit: Limit) -> Message:
+    async def _read(self, receive: Receive, limit: Limit) -> list[Message]:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.body_timeout_s
-        chunks: list[bytes] = []
+        messages: list[Message] = []
         size = 0
         while True:
             try:
@@ -133,14 +132,14 @@ class BodyLimits(HttpMiddleware):
                     message = await receive()
             except TimeoutError:
                 raise Refused(408, "too_slow", "the body came too slowly: send again") from None
+            messages.append(message)
             if message["type"] != "http.request":
-                return message  # the client left: the application hears it as usual
+                return messages  # the client left: the application hears it as usual
             size += len(message.get("body", b""))
             if size > limit.max_bytes:
                 raise _too_large(limit)
-            chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
-                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+                return messages
 
 
 def _declared(scope: Scope) -> int | None:
@@ -169,11 +168,13 @@ def _check_text(body: bytes) -> None:
         raise Refused(422, "invalid_request", "the request is not valid", field)
 
 
-def _replay(body: Message, receive: Receive) -> Receive:
-    pending = [body]
+def _replay(body: list[Message], receive: Receive) -> Receive:
+    if not body:
+        return receive
+    pending = iter(body)
 
     async def again() -> Message:
-        return pending.pop() if pending else await receive()
+        return next(pending, None) or await receive()
 
     return again
 
@@ -183,7 +184,9 @@ def _refusal(scope: Scope, refused: Refused) -> Response:
         status = 400 if refused.status == 422 else refused.status  # the spec's bad input
         response = open311_api.refusal(Request(scope), status, str(refused))
     else:
-        fields = [{"field": refused.field, "code": "invalid_text"}] if refused.field else None
+        fields = (
+            None if refused.field is None else [{"field": refused.field, "code": "invalid_text"}]
+        )
         body = error_body(refused.code, str(refused), fields)
         response = JSONResponse(body, refused.status)
     response.headers["connection"] = "close"  # what is left of the body is never read
