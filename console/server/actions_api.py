@@ -25,14 +25,14 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Response
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session
 
 from console.domain.errors import FieldError, ValidationFailed
 from console.domain.reference import ReferenceData
 from console.domain.workflow import RETURN_REASONS, RULES, SATISFIED, SOLVED, Action
-from console.server.cases_api import CODE, PLAIN_TEXT, USERNAME
+from console.server.cases_api import CODE, PLAIN_TEXT, USERNAME, Moment
 from console.server.deps import Db, Now, Reference, actor, roles
 from console.server.errors import ApiError
 from console.services import case_actions, case_queries, changes
@@ -84,7 +84,7 @@ class Reply(Body):
 
 
 class ExtensionRequest(Body):
-    until: AwareDatetime = Field(description="the new deadline, after the current one and now")
+    until: Moment = Field(description="the new deadline, after the current one and now")
     reason: str = Field(min_length=1, max_length=500, pattern=PLAIN_TEXT)
 
 

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 
+import uvicorn
 from fastapi import FastAPI
 
 from console.server import (
@@ -63,10 +64,20 @@ def create_app(config: ServerConfig, clock: Callable[[], datetime] = utc_now) ->
     app.state.reference = loaded.data
     app.state.clock = clock
     app.state.config = config
-    errors.install(app)
+    # Middlewares, the last installed outermost: the guard reads bodies before any route, the
+    # access log sees its refusals too, and an unexpected error anywhere is answered once.
+    guards.install(app, config)
     logs.install(app)
-    guards.install(app)
+    errors.install(app)
     routers = (health_api, auth_api, consoles_api, sync_api, cases_api, actions_api, open311_api)
     for module in routers:
         app.include_router(module.router)
     return app
+
+
+def serve(config: ServerConfig, host: str, port: int) -> None:
+    """Serve the application with uvicorn, its requests' heads bounded (`guards`)."""
+    logs.configure()
+    http = guards.bounded_http(config)
+    app = create_app(config)
+    uvicorn.run(app, host=host, port=port, http=http, log_config=None, access_log=False)

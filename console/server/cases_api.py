@@ -10,6 +10,7 @@ so it never reaches the log.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -34,11 +35,28 @@ CODE = r"^[A-Za-z0-9]+$"  # agency codes
 USERNAME = r"^[a-z0-9][a-z0-9_.-]*$"
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000  # deeper pages: narrow the search instead
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # what the API takes, in UTC
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 READ_ERRORS: dict[int | str, dict[str, str]] = {
     401: {"description": "no valid access token"},
     403: {"description": "the role may not use this endpoint"},
     422: {"description": "invalid parameters; `error.fields` names each one"},
 }
+
+
+def in_range(moment: datetime) -> datetime:
+    """`moment`, if it falls within the years the service holds; else a refusal naming the
+    field: further out, converting or querying a time can overflow."""
+    try:
+        fits = EARLIEST <= moment.astimezone(UTC) < LATEST
+    except OverflowError:  # e.g. the year 1 east of Greenwich
+        fits = False
+    if not fits:
+        raise PydanticCustomError("date_out_of_range", "must fall in the years 2000 to 2099")
+    return moment
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(in_range)]
 
 
 def _complete_phone(text: str) -> str:
@@ -100,8 +118,8 @@ class SearchQuery(Paging):
         description="category code of any level: 2, 4 or 6 digits",
     )
     district: str = Field(default="", pattern=r"^([0-9]{6})?$", description="district code")
-    created_from: AwareDatetime | None = Field(default=None, description="created at or after")
-    created_to: AwareDatetime | None = Field(default=None, description="created before")
+    created_from: Moment | None = Field(default=None, description="created at or after")
+    created_to: Moment | None = Field(default=None, description="created before")
 
     def criteria(self) -> CaseFilter:
         return CaseFilter(

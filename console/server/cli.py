@@ -46,6 +46,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="publish each request's description on Open311 GET (numbers and email "
         "addresses scrubbed); off by default, as complaints carry personal detail",
     )
+    parser.add_argument(
+        "--read-timeout",
+        type=float,
+        default=ServerConfig.read_timeout_s,
+        help="seconds a request may stall between two pieces of its head or body before it "
+        f"is dropped with 408 (default {ServerConfig.read_timeout_s:g})",
+    )
+    parser.add_argument(
+        "--body-timeout",
+        type=float,
+        default=ServerConfig.body_timeout_s,
+        help=f"seconds a whole body may take to arrive (default {ServerConfig.body_timeout_s:g})",
+    )
     _serving_options(parser)
     commands = parser.add_subparsers(dest="command")
     run = commands.add_parser("run", help="serve the API (the default); migrates first")
@@ -163,19 +176,16 @@ def config(args: argparse.Namespace) -> ServerConfig:
         database_url=args.database_url,
         data_dir=args.data_dir,
         open311_descriptions=args.open311_descriptions,
+        read_timeout_s=args.read_timeout,
+        body_timeout_s=args.body_timeout,
     )
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from console.server.app import serve
 
-    from console.server import logs
-    from console.server.app import create_app
-
-    logs.configure()
     engine = server_engine(args.database_url)
     upgrade_to_head(engine)
     engine.dispose()
-    app = create_app(config(args))
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+    serve(config(args), args.host, args.port)
     return 0

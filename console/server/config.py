@@ -21,3 +21,8 @@ class ServerConfig:
     # Open311 GET: publish each request's description (numbers and email addresses scrubbed).
     # Off by default: 12345 complaints carry personal detail (see DEPLOYMENT.md, Open311).
     open311_descriptions: bool = False
+    # A request must keep coming: at most this long between two pieces of its head or body,
+    # and for a whole head. Then it is answered 408 and its connection closed.
+    read_timeout_s: float = 10.0
+    # The longest a whole body may take to arrive (a 6 MB push needs 200 kB/s).
+    body_timeout_s: float = 30.0

@@ -11,8 +11,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Message, Receive, Scope, Send
 
 from console.domain.errors import NotFound, ValidationFailed
+from console.server.asgi import HttpMiddleware
 from console.services.accounts import AuthFailed, TooManyAttempts
 
 log = logging.getLogger("console.server")
@@ -87,19 +89,36 @@ def install(app: FastAPI) -> None:
     async def _database_busy(request: Request, error: Exception) -> JSONResponse:
         # The database is down, a lock waited too long or every pooled connection is in use:
         # worth retrying, not a bug.
-        log.warning("database unavailable on %s: %s", _route(request), type(error).__name__)
+        log.warning("database unavailable on %s: %s", _route(request.scope), type(error).__name__)
         return JSONResponse(
             error_body("busy", "database busy or unavailable; retry"),
             503,
             headers={"Retry-After": "1"},
         )
 
-    @app.exception_handler(Exception)
-    async def _bug(request: Request, error: Exception) -> JSONResponse:
-        log.error("unexpected error on %s", _route(request), exc_info=error)
-        return JSONResponse(error_body("internal_error", "unexpected error"), 500)
+    app.add_middleware(Unexpected)
 
 
-def _route(request: Request) -> str:
-    route = request.scope.get("route")
-    return str(getattr(route, "path", "?"))
+class Unexpected(HttpMiddleware):
+    """Answers an unexpected error 500 and logs it, once. Starlette's own last resort logs it
+    and then raises it again, for uvicorn to log a second time; it sees none now."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as error:
+            log.error("unexpected error on %s", _route(scope), exc_info=error)
+            if not started:  # else the client sees its answer cut off: nothing else to say
+                answer = JSONResponse(error_body("internal_error", "unexpected error"), 500)
+                await answer(scope, receive, send)
+
+
+def _route(scope: Scope) -> str:
+    return str(getattr(scope.get("route"), "path", "?"))

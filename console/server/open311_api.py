@@ -32,6 +32,7 @@ from starlette.routing import Match
 
 from console.domain.numbering import CENTRE_TZ
 from console.domain.reference import ReferenceData
+from console.server.cases_api import in_range
 from console.server.config import ServerConfig
 from console.server.deps import Db, Now, Reference
 from console.services import open311
@@ -39,7 +40,6 @@ from console.services.open311 import Open311Error, Receipt, RequestView, Service
 
 log = logging.getLogger(__name__)
 
-MAX_BODY = 64 * 1024
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CONTACT = "北京12345市民服务热线：请拨打12345。Beijing 12345 citizen service hotline: call 12345."
 KEY_SERVICE = "API keys are issued by the 12345 centre's system administrators on request."
@@ -227,7 +227,7 @@ def _moment(value: Any) -> datetime | None:
         return None
     if not isinstance(value, str) or not _W3_DATETIME.fullmatch(value):
         raise ValueError("must look like 2024-05-01T08:00:00+08:00 (a timezone is required)")
-    return datetime.fromisoformat(value.upper())
+    return in_range(datetime.fromisoformat(value.upper()))
 
 
 # An empty parameter counts as an absent one (the spec's "optional"), and the schema says so.
@@ -302,17 +302,18 @@ async def _form(request: Request) -> dict[str, str]:
     """The URL-encoded form, read here: no multipart parser is installed, and none is needed."""
     if request.headers.get("content-type", "").lower().startswith("multipart/"):
         raise Open311Error(400, "send the form as application/x-www-form-urlencoded")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise Open311Error(400, "the request body is too large")
+    body = await request.body()  # its size is bounded before any route (`guards`)
     try:
         pairs = parse_qsl(
             body.decode(), keep_blank_values=True, errors="strict", max_num_fields=200
         )
     except ValueError as error:  # UnicodeDecodeError included
         raise Open311Error(400, "the form is not URL-encoded UTF-8") from error
+    # Strict UTF-8 lets no lone surrogate through, but %00 decodes to a NUL: no database
+    # stores one.
+    for name, value in pairs:
+        if "\x00" in name + value:
+            raise Open311Error(400, f"{name}: must not contain NUL characters")
     # attribute[code] fields are ignored: no service has attributes.
     return {name: value for name, value in pairs if "[" not in name}
 

@@ -13,6 +13,7 @@ cost more than all the rest of a push. Should the writing fail, each is applied 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,6 +38,9 @@ CONFLICT = "conflict"
 REJECTED = "rejected"
 MAX_ID = 36  # a UUID's text
 COPY_FROM = 10  # rows; COPY takes a round trip more than an INSERT, worth it for many rows
+# Text no database can store: PostgreSQL's text holds no NUL, and a lone surrogate (JSON lets
+# "\ud800" through) has no UTF-8 form, so neither could be stored nor even answered.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 log = logging.getLogger(__name__)
 
 
@@ -176,6 +180,41 @@ def handles_runs(name: str) -> Callable[[RunHandler], RunHandler]:
     return register
 
 
+def unstorable_text(value: object) -> str | None:
+    """Where `value`, decoded JSON, holds text no database can store, in a key or a string at
+    any depth: its path ("notes.0.text"), the culprit escaped; None if it holds none."""
+    pending: list[tuple[tuple[object, ...], object]] = [((), value)]
+    while pending:  # not recursive: JSON nests deeper than Python's stack
+        path, item = pending.pop()
+        if isinstance(item, str) and _UNSTORABLE.search(item):
+            return _shown(path)
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                if isinstance(key, str) and _UNSTORABLE.search(key):
+                    return _shown((*path, key))
+                pending.append(((*path, key), inner))
+        elif isinstance(item, list):
+            pending += [((*path, i), inner) for i, inner in enumerate(item)]
+    return None
+
+
+def _shown(path: tuple[object, ...]) -> str:
+    text = ".".join(map(str, path))
+    return _UNSTORABLE.sub(lambda found: f"\\u{ord(found[0]):04x}", text)
+
+
+def _refusal(mutation: Mutation) -> Outcome | None:
+    """Why the mutation is refused before any handler sees it, if it is."""
+    if mutation.name not in HANDLERS:
+        return Outcome(REJECTED, {"reason": "unknown_mutation", "name": mutation.name})
+    if not isinstance(mutation.args, dict):
+        return Outcome(REJECTED, {"reason": "invalid_args"})
+    field = unstorable_text(mutation.args)
+    if field is not None:
+        return Outcome(REJECTED, {"reason": "invalid_text", "field": field})
+    return None
+
+
 def apply(
     session: Session,
     actor: Actor,
@@ -185,11 +224,10 @@ def apply(
     mid: int = 0,
 ) -> Outcome:
     """Apply one mutation in a savepoint; a refusal rolls back only what it had done."""
-    handler = HANDLERS.get(mutation.name)
-    if handler is None:
-        return Outcome(REJECTED, {"reason": "unknown_mutation", "name": mutation.name})
-    if not isinstance(mutation.args, dict):
-        return Outcome(REJECTED, {"reason": "invalid_args"})
+    refused = _refusal(mutation)
+    if refused is not None:
+        return refused
+    handler = HANDLERS[mutation.name]
     savepoint = session.begin_nested()
     try:
         outcome = handler(Applying(session, actor, now, reference, mid), mutation.args)
@@ -247,8 +285,8 @@ def _apply_run(
     mid: int,
 ) -> list[Outcome] | None:
     handler = RUN_HANDLERS.get(run[0].name)
-    if handler is None or len(run) == 1 or not all(isinstance(m.args, dict) for m in run):
-        return None
+    if handler is None or len(run) == 1 or any(_refusal(m) for m in run):
+        return None  # a refused one: each goes alone, so that only it is refused
     savepoint = session.begin_nested()
     try:
         outcomes = handler(Applying(session, actor, now, reference, mid), [m.args for m in run])

@@ -118,7 +118,7 @@ def test_a_time_out_of_the_years_2000_to_2100_is_refused_naming_its_field(
         body = {"until": far, "reason": "协调中"}
         answer = http.post(f"/v1/cases/{case_id}/request_extension", json=body)
     assert answer.status_code == 422, answer.text
-    assert answer.json()["error"]["fields"] == [{"field": "until", "code": "invalid"}]
+    assert answer.json()["error"]["fields"] == [{"field": "until", "code": "date_out_of_range"}]
 
 
 def test_a_number_another_case_holds_is_replaced_by_the_highest_free_one(
