@@ -214,8 +214,9 @@ def _answer(case_id: str, outcome: Outcome, response: Response) -> ActionAnswer:
     if result.status == "applied":
         return result
     reason = result.reason or ""
-    if reason == "invalid_args":
-        raise ValidationFailed([FieldError(str(result.details.get("field", "")), "invalid")])
+    if reason in ("invalid_args", "invalid_text"):
+        code = "invalid" if reason == "invalid_args" else reason
+        raise ValidationFailed([FieldError(str(result.details.get("field", "")), code)])
     if reason in _NOT_THE_WORKFLOWS:
         raise ApiError(*_NOT_THE_WORKFLOWS[reason])
     response.status_code = 409

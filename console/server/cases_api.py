@@ -2,9 +2,10 @@
 
 Who reads what and which caller details each sees is the case service's policy
 (`console.services.case_queries`): an agency reads only the cases it leads (any other is a
-404), lists mask the caller's number, and an agency never sees the caller of a confidential
-case. A phone number is only ever a query parameter: the access log records route templates,
-so it never reaches the log.
+404), lists mask the caller's number, and the caller of a confidential case is shown only to
+the case's owner, supervisors and admins (a caller's history still finds it by the number).
+A phone number is only ever a query parameter: the access log records route templates, so it
+never reaches the log.
 """
 
 from __future__ import annotations
@@ -141,8 +142,9 @@ def get_case(case_id: CaseId, user: User, db: Db, at: Now) -> CaseView:
     """One case with its timeline and notes.
 
     Any staff role reads any case; an agency only the cases it leads (others: 404).
-    `caller` holds the full numbers and name, except for an agency on a confidential case,
-    where it is null.
+    `caller` holds the full numbers and name, except on a confidential case for anyone but
+    its owner, supervisors and admins, where it is null. `received_at`: when the server got
+    the case; `created_at`: when the call was taken.
     """
     return case_queries.get_case(db, user, str(case_id), at)
 

@@ -164,7 +164,9 @@ async def pull(
     """The changes of the console's scope since `cursor`, each case as it is now.
 
     Scope: open cases of the centre, cases of the last 30 days, and the user's own (owner) or
-    created at the console's seat. A case that left the scope comes as `remove`.
+    created at the console's seat. A case that left the scope comes as `remove`. A
+    confidential caller's number, name and callback number come empty unless the session's
+    user owns the case.
     """
 
     def read(db: Session, user: Principal, at: datetime) -> feed.Page:
