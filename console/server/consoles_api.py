@@ -50,7 +50,7 @@ class EnrolledOut(BaseModel):
 
 class RetiredOut(BaseModel):
     client_id: str
-    seat_code: str = Field(description="the seat, now free")
+    seat_code: str = Field(description="the seat it held, free for another console")
     retired_at: datetime
 
 

@@ -142,14 +142,13 @@ def login(session: Session, attempt: LoginAttempt, now: datetime) -> Tokens:
     """New session tokens; refused alike for a wrong name, password or console secret, a
     disabled account or a retired console."""
     keys = throttle.Keys.of(attempt.username, attempt.address)
-    wait = throttle.count(session, keys, now)
-    # The count must stand even if the login fails, and no row may stay locked while Argon2
-    # runs: commit now.
-    session.commit()
+    wait = throttle.wait(session, keys, now)
     if wait is not None:
         raise TooManyAttempts(wait)
     account = _verified(session, attempt.username, attempt.password)
     if account is None or not _console_opens(session, attempt):
+        throttle.fail(session, keys, now)
+        session.commit()  # the failure counts although the login is refused
         raise AuthFailed("invalid credentials")
     if attempt.client_id is not None and Role(account.role) not in CONSOLE_ROLES:
         raise ConsoleNeedsStaff(f"a {account.role} works without a console")

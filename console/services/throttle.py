@@ -5,11 +5,11 @@ Counting per name alone let anyone lock the owner out of an account; so a pair t
 another address is not. One password tried across many names is slowed by the count per
 address. Counts are kept in the database, so every server instance sees the same ones.
 
-An attempt is counted before its password is checked and forgiven once it succeeds: guesses
-sent in parallel cannot slip past the limit while Argon2 runs, and no row stays locked
-meanwhile. Rows of ended windows are deleted as attempts come, and an address over its limit
-adds no row per name, so the table holds about one window's attempts however many names are
-tried.
+Only failures count, after the password is checked: guesses sent in parallel can overshoot a
+limit by as many as the server checks at once (Argon2 bounds that), but a centre's consoles
+logging in together from one address never stop each other. Rows of ended windows are deleted
+as failures come, and an address over its limit adds no row per name, so the table holds
+about one window's failures however many names are tried.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -62,28 +62,36 @@ def source(host: str | None) -> str:
     return str(ip)
 
 
-def count(session: Session, keys: Keys, now: datetime) -> int | None:
-    """Count an attempt; the seconds to wait if it is over a limit, else None. The caller
-    commits at once, so that the count stands whatever happens next."""
-    wait = _over(*_bump(session, keys.address, now), MAX_PER_ADDRESS, now)
-    if wait is None:
-        wait = _over(*_bump(session, keys.pair, now), MAX_PER_NAME, now)
+def wait(session: Session, keys: Keys, now: datetime) -> int | None:
+    """The seconds to wait if the address or the pair has failed too often, else None."""
+    limits = {keys.address: MAX_PER_ADDRESS, keys.pair: MAX_PER_NAME}
+    rows = session.execute(
+        select(LoginFailures.key, LoginFailures.failures, LoginFailures.window_start).where(
+            LoginFailures.key.in_(limits), LoginFailures.window_start > now - WINDOW
+        )
+    ).all()
+    waits = [
+        max(1, math.ceil((start + WINDOW - now).total_seconds()))
+        for key, failures, start in rows
+        if failures >= limits[key]
+    ]
+    return max(waits, default=None)
+
+
+def fail(session: Session, keys: Keys, now: datetime) -> None:
+    """Count a failure for the address, then for the pair: always in this order, so that
+    two failures never hold each other's rows."""
+    _bump(session, keys.address, now)
+    _bump(session, keys.pair, now)
     _prune(session, now)
-    return wait
 
 
 def forgive(session: Session, keys: Keys) -> None:
-    """Take back a successful attempt's count: the pair starts afresh. The address row is
-    written first, as in `count`, so two logins of one pair never wait on each other."""
-    session.execute(
-        update(LoginFailures)
-        .where(LoginFailures.key == keys.address, LoginFailures.failures > 0)
-        .values(failures=LoginFailures.failures - 1)
-    )
+    """The pair logged in: its failures are forgotten. The address's stay."""
     session.execute(delete(LoginFailures).where(LoginFailures.key == keys.pair))
 
 
-def _bump(session: Session, key: str, now: datetime) -> tuple[int, datetime]:
+def _bump(session: Session, key: str, now: datetime) -> None:
     """One more failure for `key`, in a new window if its last one has ended: one upsert,
     so concurrent first failures of a key do not collide."""
     insert: Any = postgresql.insert if _postgres(session) else sqlite.insert
@@ -97,20 +105,13 @@ def _bump(session: Session, key: str, now: datetime) -> tuple[int, datetime]:
             ),
             "failures": case((ended, 1), else_=LoginFailures.failures + 1),
         },
-    ).returning(LoginFailures.failures, LoginFailures.window_start)
-    failures, start = session.execute(upsert).one()
-    return int(failures), start
-
-
-def _over(failures: int, start: datetime, limit: int, now: datetime) -> int | None:
-    if failures <= limit:
-        return None
-    return max(1, math.ceil((start + WINDOW - now).total_seconds()))
+    )
+    session.execute(upsert)
 
 
 def _prune(session: Session, now: datetime) -> None:
     # Rows another attempt is deleting are skipped, not waited for (PostgreSQL; SQLite has one
-    # writer at a time anyway): pruning never makes a login wait.
+    # writer at a time anyway): pruning never makes a failed login wait.
     ended = (
         select(LoginFailures.key)
         .where(LoginFailures.window_start <= now - WINDOW)
