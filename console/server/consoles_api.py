@@ -7,14 +7,18 @@ answer only: every login for the console needs it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from console.domain.workflow import Role
 from console.server.deps import Db, Now, roles
+from console.server.errors import ApiError
 from console.services import enrolment
 from console.services.accounts import Principal
 
@@ -54,12 +58,21 @@ class RetiredOut(BaseModel):
     retired_at: datetime
 
 
-def _out(enrolled: enrolment.Enrolled) -> EnrolledOut:
+def _enrolled(db: Session, enrol: Callable[[], enrolment.Enrolled]) -> EnrolledOut:
+    try:
+        enrolled = enrol()
+        db.commit()
+    except IntegrityError as error:  # another enrolment took the seat at the same moment
+        db.rollback()
+        raise ApiError(409, "seat_taken", "the seat was taken just now: enrol again") from error
     return EnrolledOut(
         client_id=enrolled.client_id,
         seat_code=enrolled.seat_code,
         console_secret=enrolled.secret,
     )
+
+
+TAKEN_NOW = {"description": "another enrolment took the seat at the same moment: send again"}
 
 
 @router.post(
@@ -68,14 +81,15 @@ def _out(enrolled: enrolment.Enrolled) -> EnrolledOut:
     responses={
         401: {"description": "no valid session"},
         403: {"description": "only a supervisor or admin enrols a workstation"},
+        409: TAKEN_NOW,
         422: {"description": "bad seat code, seat taken (without `replace`), or no seat left"},
     },
 )
 def enrol_console(body: Enrolment, user: Enrollers, db: Db, at: Now) -> EnrolledOut:
     """Enrol the workstation as a new console, with a seat and a secret."""
-    enrolled = enrolment.enrol(db, body.seat_code, body.replace, user.username, at)
-    db.commit()
-    return _out(enrolled)
+    return _enrolled(
+        db, lambda: enrolment.enrol(db, body.seat_code, body.replace, user.username, at)
+    )
 
 
 @router.post(
@@ -83,15 +97,14 @@ def enrol_console(body: Enrolment, user: Enrollers, db: Db, at: Now) -> Enrolled
     status_code=201,
     responses={
         401: {"description": "unknown, used or expired code"},
+        409: TAKEN_NOW,
         422: {"description": "no seat left"},
     },
 )
 def enrol_with_code(body: EnrolmentCode, db: Db, at: Now) -> EnrolledOut:
     """Enrol a workstation with a one-time code: no login needed. A code issued for a seat
     takes that seat, retiring the console in service there."""
-    enrolled = enrolment.redeem(db, body.code, at)
-    db.commit()
-    return _out(enrolled)
+    return _enrolled(db, lambda: enrolment.redeem(db, body.code, at))
 
 
 @router.post(

@@ -38,6 +38,8 @@ from console.store.server_schema import Account, AuthSession, Console, SpentRefr
 ACCESS_LIFETIME = timedelta(minutes=15)
 REFRESH_LIFETIME = timedelta(hours=12)  # one shift
 CONSOLE_ROLES = frozenset({Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMIN})
+# Spent refresh tokens forgotten at each login: a session spends some 50 in its shift.
+PRUNE_BATCH = 500
 MIN_PASSWORD = 12
 MAX_PASSWORD = 128
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9_.-]{2,49}")
@@ -218,9 +220,15 @@ def _access_expiry(now: datetime, session_ends: datetime) -> datetime:
 
 def _prune_spent(session: Session, now: datetime) -> None:
     # A session lasts at most REFRESH_LIFETIME, so a token spent before that has no live
-    # session left to protect.
-    old = SpentRefreshToken.spent_at <= now - REFRESH_LIFETIME
-    session.execute(delete(SpentRefreshToken).where(old))
+    # session left to protect. A batch at a time, and rows another login is deleting are
+    # skipped (PostgreSQL), so a login never waits on another.
+    ended = (
+        select(SpentRefreshToken.refresh_hash)
+        .where(SpentRefreshToken.spent_at <= now - REFRESH_LIFETIME)
+        .limit(PRUNE_BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    session.execute(delete(SpentRefreshToken).where(SpentRefreshToken.refresh_hash.in_(ended)))
 
 
 def refresh(session: Session, refresh_token: str, now: datetime) -> Tokens:

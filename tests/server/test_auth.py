@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
 
 from console.domain.workflow import Role
 from tests.server.process import PASSWORD, Server
@@ -99,3 +102,17 @@ def test_a_supervisor_enrols_a_console_whose_secret_opens_its_sessions(server: S
         console["client_id"],
         console["seat_code"],
     )
+
+
+def test_enrolments_at_the_same_moment_never_share_a_seat_nor_fail(server: Server) -> None:
+    supervisor = server.login(server.user(Role.SUPERVISOR))
+
+    def enrol(_: int) -> httpx.Response:
+        with server.client(supervisor) as http:
+            return http.post("/v1/consoles", json={})
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(enrol, range(24)))
+    assert {a.status_code for a in answers} <= {201, 409, 503}
+    seats = [a.json()["seat_code"] for a in answers if a.status_code == 201]
+    assert seats and len(set(seats)) == len(seats)
