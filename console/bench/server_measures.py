@@ -57,7 +57,7 @@ def push(servers: Servers, data: ServerData, consoles: int, batches: int) -> Res
     """`consoles` new consoles push `batches` batches each, all at once, spread over the
     server processes: cases/s over successive rounds of batches. Baseline: the same rows
     inserted with executemany, a commit per batch, into a scratch copy of the cases table."""
-    crew = [Console.enrol(servers.urls[i % len(servers.urls)]) for i in range(consoles)]
+    crew = [Console.enrol(servers.urls[i % len(servers.urls)], servers) for i in range(consoles)]
     intakes = Intakes(data.seed)
     work = [[intakes.take(c.seat, BATCH) for _ in range(batches)] for c in crew]
     started = time.perf_counter()
@@ -124,7 +124,7 @@ def pull(servers: Servers) -> Download:
     gc.collect()
     gc.freeze()
     url = servers.urls[0]
-    console = Console.enrol(url)
+    console = Console.enrol(url, servers)
     counts: list[int] = []
     seconds: list[float] = []
     params: dict[str, Any] = {"limit": PULL_LIMIT}
@@ -134,7 +134,7 @@ def pull(servers: Servers) -> Download:
             began = time.perf_counter()
             response = http.get(PULL_ROUTE, params=params)
             if response.status_code == 401:  # the access token lapsed (15 min): log in again
-                http.headers["Authorization"] = f"Bearer {login(url, console.client_id)}"
+                http.headers["Authorization"] = f"Bearer {login(url, console.enrolled)}"
                 continue
             page = _page(response)
             seconds.append(time.perf_counter() - began)

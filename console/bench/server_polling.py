@@ -20,6 +20,7 @@ import orjson
 from console.bench.report import Figure, Result
 from console.bench.server_measures import LONG_POLL, POLLING, say
 from console.bench.server_rig import PULL_ROUTE, Console, Intakes, MeasureFailed, Servers, login
+from console.services.enrolment import Enrolled
 
 POLL_INTERVAL_S = 5.0
 POKE_TIMEOUT_S = 25.0
@@ -42,10 +43,10 @@ class Fleet:
     urls: list[str]
 
     @classmethod
-    def log_in(cls, servers: Servers, client_ids: list[str]) -> Fleet:
-        urls = [servers.urls[i % len(servers.urls)] for i in range(len(client_ids))]
+    def log_in(cls, servers: Servers, consoles: list[Enrolled]) -> Fleet:
+        urls = [servers.urls[i % len(servers.urls)] for i in range(len(consoles))]
         with ThreadPoolExecutor(LOGIN_THREADS) as pool:
-            tokens = list(pool.map(login, urls, client_ids))
+            tokens = list(pool.map(login, urls, consoles))
         return cls(tokens, urls)
 
 
@@ -55,7 +56,7 @@ def polling(servers: Servers, fleet: Fleet, cursor: str, seconds: float, long: b
     same pulls as the servers logged them."""
     servers.until_idle()
     since = servers.log_sizes()
-    writer = Console.enrol(servers.urls[-1])
+    writer = Console.enrol(servers.urls[-1], servers)
     intakes = Intakes(seed=0)  # any cases will do
     with writer.http:
         tally = asyncio.run(

@@ -7,11 +7,11 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import secrets
 import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -30,8 +30,9 @@ from console.domain.intake import IntakeForm, validate
 from console.domain.numbering import case_number, centre_day
 from console.domain.reference import FILES, ReferenceData, parse_reference
 from console.paths import REFERENCE
-from console.services import accounts
+from console.services import accounts, enrolment
 from console.services.context import utc_now
+from console.services.enrolment import Enrolled
 from console.store.db import session_factory
 from console.store.server_schema import Account
 
@@ -56,6 +57,7 @@ class Servers:
 
     urls: list[str]
     logs: list[Path]
+    database_url: str  # where the benchmark's consoles are enrolled
 
     def until_idle(self) -> None:
         """Wait until every server answers at once: requests a measure left queued (its
@@ -104,7 +106,7 @@ def servers(data: ServerData, work_dir: Path, count: int) -> Iterator[Servers]:
             log = work_dir / f"server-{index}.log"
             urls.append(stack.enter_context(_server(data.url, work_dir, log)))
             logs.append(log)
-        yield Servers(urls, logs)
+        yield Servers(urls, logs, data.url)
 
 
 @contextmanager
@@ -164,9 +166,11 @@ def reference() -> ReferenceData:
     return parse_reference({name: (REFERENCE / name).read_text("utf-8") for name in FILES})
 
 
-def login(url: str, client_id: str | None = None) -> str:
-    """An access token of the benchmark's account, bound to the console `client_id`."""
-    body = {"username": USERNAME, "password": PASSWORD, "client_id": client_id}
+def login(url: str, console: Enrolled | None = None) -> str:
+    """An access token of the benchmark's account, bound to `console` if given."""
+    body = {"username": USERNAME, "password": PASSWORD}
+    if console is not None:
+        body.update(client_id=console.client_id, console_secret=console.secret)
     response = httpx.post(f"{url}/v1/auth/login", json=body, timeout=HTTP_TIMEOUT_S)
     _check(response, "login")
     return str(response.json()["access_token"])
@@ -187,18 +191,27 @@ class Console:
     """A console of the benchmark's, enrolled and logged in, numbering its mutations."""
 
     http: httpx.Client
-    client_id: str
-    seat: str
+    enrolled: Enrolled
     last_mid: int = 0
 
     @classmethod
-    def enrol(cls, url: str) -> Console:
-        """A new console: enrolled (with the next free seat) and logged in for."""
-        client_id = str(uuid.uuid4())
-        with client(url, login(url)) as http:
-            response = http.post("/v1/consoles", json={"client_id": client_id})
-        _check(response, "enrolment")
-        return cls(client(url, login(url, client_id)), client_id, response.json()["seat_code"])
+    def enrol(cls, url: str, servers: Servers) -> Console:
+        """A new console, enrolled at the next free seat as a supervisor would, logged in for.
+        Enrolled as the benchmark's account, so that the clean-up finds it."""
+        engine = create_engine(servers.database_url)
+        with session_factory(engine)() as session:
+            enrolled = enrolment.enrol(session, None, False, USERNAME, utc_now())
+            session.commit()
+        engine.dispose()
+        return cls(client(url, login(url, enrolled)), enrolled)
+
+    @property
+    def client_id(self) -> str:
+        return self.enrolled.client_id
+
+    @property
+    def seat(self) -> str:
+        return self.enrolled.seat_code
 
     def push(self, creates: list[dict[str, Any]]) -> None:
         """Push case creations as one batch; every one of them must be applied."""
@@ -214,14 +227,16 @@ class Console:
         self.last_mid += len(creates)
 
 
-def generated_consoles(conninfo: str) -> list[str]:
-    """The client ids of the data's own consoles, one per seat of the centre."""
+def generated_consoles(conninfo: str) -> list[Enrolled]:
+    """The data's own consoles, one per seat of the centre, given a secret for this run."""
+    secret = secrets.token_urlsafe(32)
     with psycopg.connect(conninfo) as conn:
         rows = conn.execute(
-            "SELECT client_id FROM consoles WHERE seat_code = ANY(%s) ORDER BY seat_code",
-            (list(SEATS),),
+            "UPDATE consoles SET secret_hash = %s WHERE seat_code = ANY(%s)"
+            " AND retired_at IS NULL RETURNING client_id, seat_code",
+            (accounts.digest(secret), list(SEATS)),
         ).fetchall()
-    return [client_id for (client_id,) in rows]
+    return sorted((Enrolled(c, seat, secret) for c, seat in rows), key=lambda e: e.seat_code)
 
 
 class Intakes:
@@ -292,6 +307,8 @@ _CLEAN_UP = (
     "DELETE FROM mutation_results WHERE client_id IN"
     " (SELECT client_id FROM consoles WHERE enrolled_by = %(user)s)",
     "DELETE FROM consoles WHERE enrolled_by = %(user)s",
+    "DELETE FROM spent_refresh_tokens WHERE session_id IN (SELECT id FROM auth_sessions"
+    " WHERE account_id IN (SELECT id FROM accounts WHERE username = %(user)s))",
     "DELETE FROM auth_sessions WHERE account_id IN"
     " (SELECT id FROM accounts WHERE username = %(user)s)",
 )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
 from console.domain.workflow import Role
 from console.server.deps import Db, Now, Reference, User, roles
+from console.server.errors import ApiError
 from console.services import accounts
 from console.services.accounts import Principal, Tokens
 
@@ -21,7 +22,13 @@ class Login(BaseModel):
     username: str = Field(min_length=1, max_length=50)
     password: str = Field(min_length=1, max_length=accounts.MAX_PASSWORD)
     client_id: str | None = Field(
-        default=None, max_length=36, description="the console this session pushes and pulls for"
+        default=None,
+        max_length=36,
+        description="the console this session pushes and pulls for (staff only); none for a "
+        "session without a console, such as an agency's",
+    )
+    console_secret: str | None = Field(
+        default=None, max_length=100, description="the console's secret, given at enrolment"
     )
 
 
@@ -31,10 +38,10 @@ class Refresh(BaseModel):
 
 class TokensOut(BaseModel):
     access_token: str
-    refresh_token: str
+    refresh_token: str = Field(description="for one refresh only: shown again, it ends the session")
     token_type: str = "bearer"
-    expires_in: int
-    refresh_expires_in: int
+    expires_in: int = Field(description="seconds; never past the session's end")
+    refresh_expires_in: int = Field(description="seconds until the session ends")
 
 
 class Me(BaseModel):
@@ -63,16 +70,46 @@ def _out(tokens: Tokens, now_s: float) -> TokensOut:
     )
 
 
-@router.post("/auth/login", responses={401: {}, 429: {}})
-def login(body: Login, db: Db, at: Now) -> TokensOut:
-    """Log in; with `client_id`, the session may push and pull for that enrolled console."""
-    tokens = accounts.login(db, body.username, body.password, body.client_id, at)
+LOGIN_REFUSALS: dict[int | str, dict[str, Any]] = {
+    401: {
+        "description": "wrong name, password or console secret, disabled account, or "
+        "unknown or retired console: one answer for all"
+    },
+    403: {"description": "a console's session is for staff: an agency logs in without one"},
+    429: {
+        "description": "too many failed logins for this name from this address, or from this "
+        "address; other addresses are not slowed",
+        "headers": {"Retry-After": {"description": "seconds", "schema": {"type": "integer"}}},
+    },
+}
+
+
+@router.post("/auth/login", responses=LOGIN_REFUSALS)
+def login(body: Login, request: Request, db: Db, at: Now) -> TokensOut:
+    """Log in; with `client_id` and `console_secret`, the session may push and pull for that
+    console."""
+    address = request.client.host if request.client else None
+    attempt = accounts.LoginAttempt(
+        body.username, body.password, address, body.client_id, body.console_secret
+    )
+    try:
+        tokens = accounts.login(db, attempt, at)
+    except accounts.ConsoleNeedsStaff as refusal:
+        raise ApiError(403, "forbidden", str(refusal)) from refusal
     db.commit()
     return _out(tokens, at.timestamp())
 
 
-@router.post("/auth/refresh", responses={401: {}})
+@router.post(
+    "/auth/refresh",
+    responses={
+        401: {
+            "description": "unknown token or ended session; a token already used ends its session"
+        }
+    },
+)
 def refresh(body: Refresh, db: Db, at: Now) -> TokensOut:
+    """New tokens for the session; the refresh token given is spent."""
     tokens = accounts.refresh(db, body.refresh_token, at)
     db.commit()
     return _out(tokens, at.timestamp())

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from console.domain.errors import FieldError, ValidationFailed
+from console.domain.errors import FieldError, NotFound, ValidationFailed
 from console.domain.workflow import Role
 from console.server.config import DEFAULT_DATABASE, ServerConfig
 from console.server.database import server_engine
-from console.services import accounts, api_keys, feed
+from console.services import accounts, api_keys, enrolment, feed
 from console.services.context import utc_now
 from console.store.db import session_factory
 from console.store.migrations import upgrade_to_head
@@ -87,7 +87,22 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     issue.add_argument("name", help="who the key is for")
     revoke = commands.add_parser("revoke-api-key", help="revoke an Open311 API key")
     revoke.add_argument("key_id")
+    _console_commands(commands)
     return parser.parse_args(argv)
+
+
+def _console_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    code = commands.add_parser(
+        "enrol-code", help="a one-time code that enrols one workstation (shown once)"
+    )
+    code.add_argument("--seat", help="the seat it takes, retiring the console there; else any free")
+    code.add_argument("--hours", type=int, default=24, help="how long it is valid (default 24)")
+    retire = commands.add_parser(
+        "retire-console", help="retire a console: its seat is free, its sessions end"
+    )
+    which = retire.add_mutually_exclusive_group(required=True)
+    which.add_argument("--seat", help="the seat of the console in service there")
+    which.add_argument("--client-id", help="the console's client id")
 
 
 def _serving_options(parser: argparse.ArgumentParser, after_run: bool = False) -> None:
@@ -118,6 +133,8 @@ def run(argv: list[str]) -> int:
         "prune-feed": _prune_feed,
         "issue-api-key": _issue_key,
         "revoke-api-key": _revoke_key,
+        "enrol-code": _enrol_code,
+        "retire-console": _retire_console,
     }
     with sessions() as session:
         try:
@@ -168,6 +185,31 @@ def _issue_key(args: argparse.Namespace, session: Session) -> str:
 def _revoke_key(args: argparse.Namespace, session: Session) -> str:
     api_keys.revoke(session, args.key_id, utc_now())
     return f"key {args.key_id} revoked"
+
+
+def _enrol_code(args: argparse.Namespace, session: Session) -> str:
+    code = enrolment.issue_code(session, args.seat, args.hours, "command line", utc_now())
+    seat = f"seat {args.seat}" if args.seat else "the first free seat"
+    return (
+        f"enrolment code {code}\n"
+        f"enrols one workstation at {seat}, once, within {args.hours} h\n"
+        "(the code is shown only now)"
+    )
+
+
+def _retire_console(args: argparse.Namespace, session: Session) -> str:
+    try:
+        if args.client_id:
+            retired = enrolment.retire(session, args.client_id, utc_now())
+        else:
+            retired = enrolment.retire_seat(session, args.seat, utc_now())
+    except NotFound as error:
+        field = "client_id" if args.client_id else "seat"
+        raise ValidationFailed([FieldError(field, "no_console_in_service")]) from error
+    return (
+        f"console {retired.client_id} of seat {retired.seat_code} retired; its sessions have "
+        "ended and its secret opens nothing"
+    )
 
 
 def config(args: argparse.Namespace) -> ServerConfig:

@@ -1,36 +1,125 @@
-"""Console enrolment: a console registers its client id and receives its seat code."""
+"""Console enrolment and retirement: a workstation becomes a console, with a secret and a seat.
+
+A supervisor or admin enrols the workstation they are logged in at, or the workstation sends a
+one-time code issued with `python main.py server enrol-code`. The console's secret is in the
+answer only: every login for the console needs it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from console.domain.workflow import Role
 from console.server.deps import Db, Now, roles
+from console.server.errors import ApiError
+from console.services import enrolment
 from console.services.accounts import Principal
-from console.services.enrolment import enrol
 
 router = APIRouter(prefix="/v1", tags=["consoles"])
-Staff = Annotated[Principal, Depends(roles(Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMIN))]
+Enrollers = Annotated[Principal, Depends(roles(Role.SUPERVISOR, Role.ADMIN))]
+Admin = Annotated[Principal, Depends(roles(Role.ADMIN))]
+CLIENT_ID = Path(min_length=1, max_length=36, description="the console's client id")
 
 
 class Enrolment(BaseModel):
-    client_id: str = Field(min_length=1, max_length=36, description="the console's UUID")
     seat_code: str | None = Field(
-        default=None, min_length=3, max_length=3, description="a wanted seat, if free"
+        default=None, min_length=3, max_length=3, description="the seat; the first free if none"
+    )
+    replace: bool = Field(
+        default=False,
+        description="take `seat_code` even if a console is in service there, retiring that "
+        "console: a reinstalled workstation taking its seat back",
     )
 
 
-class Enrolled(BaseModel):
+class EnrolmentCode(BaseModel):
+    code: str = Field(min_length=1, max_length=64, description="as issued, dashes optional")
+
+
+class EnrolledOut(BaseModel):
+    client_id: str = Field(description="the console's id, for every login and push")
+    seat_code: str = Field(description="the console's seat, part of every case number")
+    console_secret: str = Field(
+        description="shown only now: keep it where only the workstation's user can read it; "
+        "every login for this console needs it"
+    )
+
+
+class RetiredOut(BaseModel):
     client_id: str
-    seat_code: str
+    seat_code: str = Field(description="the seat it held, free for another console")
+    retired_at: datetime
 
 
-@router.post("/consoles", responses={401: {}, 403: {}, 422: {}})
-def enrol_console(body: Enrolment, user: Staff, db: Db, at: Now) -> Enrolled:
-    """Enrol a console (again: the same seat). Its seat code goes into every case number."""
-    console = enrol(db, body.client_id, body.seat_code, user.username, at)
+def _enrolled(db: Session, enrol: Callable[[], enrolment.Enrolled]) -> EnrolledOut:
+    try:
+        enrolled = enrol()
+        db.commit()
+    except IntegrityError as error:  # another enrolment took the seat at the same moment
+        db.rollback()
+        raise ApiError(409, "seat_taken", "the seat was taken just now: enrol again") from error
+    return EnrolledOut(
+        client_id=enrolled.client_id,
+        seat_code=enrolled.seat_code,
+        console_secret=enrolled.secret,
+    )
+
+
+TAKEN_NOW = {"description": "another enrolment took the seat at the same moment: send again"}
+
+
+@router.post(
+    "/consoles",
+    status_code=201,
+    responses={
+        401: {"description": "no valid session"},
+        403: {"description": "only a supervisor or admin enrols a workstation"},
+        409: TAKEN_NOW,
+        422: {"description": "bad seat code, seat taken (without `replace`), or no seat left"},
+    },
+)
+def enrol_console(body: Enrolment, user: Enrollers, db: Db, at: Now) -> EnrolledOut:
+    """Enrol the workstation as a new console, with a seat and a secret."""
+    return _enrolled(
+        db, lambda: enrolment.enrol(db, body.seat_code, body.replace, user.username, at)
+    )
+
+
+@router.post(
+    "/consoles/enrol",
+    status_code=201,
+    responses={
+        401: {"description": "unknown, used or expired code"},
+        409: TAKEN_NOW,
+        422: {"description": "no seat left"},
+    },
+)
+def enrol_with_code(body: EnrolmentCode, db: Db, at: Now) -> EnrolledOut:
+    """Enrol a workstation with a one-time code: no login needed. A code issued for a seat
+    takes that seat, retiring the console in service there."""
+    return _enrolled(db, lambda: enrolment.redeem(db, body.code, at))
+
+
+@router.post(
+    "/consoles/{client_id}/retire",
+    responses={
+        401: {"description": "no valid session"},
+        403: {"description": "only an admin retires a console"},
+        404: {"description": "no such console"},
+    },
+)
+def retire(client_id: Annotated[str, CLIENT_ID], _admin: Admin, db: Db, at: Now) -> RetiredOut:
+    """Retire a console: its seat is free, its sessions end at once, its secret opens
+    nothing. Retiring it again changes nothing."""
+    retired = enrolment.retire(db, client_id, at)
     db.commit()
-    return Enrolled(client_id=console.client_id, seat_code=console.seat_code)
+    return RetiredOut(
+        client_id=retired.client_id, seat_code=retired.seat_code, retired_at=retired.retired_at
+    )

@@ -1,34 +1,45 @@
 """Accounts, logins and sessions of the central server.
 
-Passwords are hashed with Argon2id. A login gives an access token for 15 minutes and a refresh
-token for one shift; both are random and stored only as hashes, so a database copy opens no
-session, and disabling an account ends its sessions at the next request. Failed logins are
-counted per user name in the database, so every server instance sees the same count.
+Passwords are hashed with Argon2id. A login gives an access token for 15 minutes, never past
+the session's end, and a refresh token for one shift; both are random and stored only as
+hashes, so a database copy opens no session, and disabling an account ends its sessions at the
+next request. A session for a console also needs the console's secret (see `enrolment`), and
+ends when the console is retired.
+
+Refreshing spends the refresh token; one shown again was copied, so the whole session ends and
+the thief's tokens stop working with the owner's. Failed logins are throttled per (name,
+address) and per address (see `throttle`), and an unknown or disabled name costs the same
+Argon2 time as a real one, so the answer's time does not tell which names exist.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import Row, delete, select, update
 from sqlalchemy.orm import Session
 
 from console.domain.errors import ConsoleError, FieldError, ValidationFailed
 from console.domain.reference import ReferenceData
 from console.domain.workflow import Role
+from console.services import throttle
 from console.services.intake import new_id
-from console.store.server_schema import Account, AuthSession, Console, LoginFailures
+from console.store.server_schema import Account, AuthSession, Console, SpentRefreshToken
 
 ACCESS_LIFETIME = timedelta(minutes=15)
 REFRESH_LIFETIME = timedelta(hours=12)  # one shift
-FAILURE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES = 5
+CONSOLE_ROLES = frozenset({Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMIN})
+# Spent refresh tokens forgotten at each login: a session spends some 50 in its shift.
+PRUNE_BATCH = 500
 MIN_PASSWORD = 12
 MAX_PASSWORD = 128
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9_.-]{2,49}")
@@ -43,6 +54,21 @@ class TooManyAttempts(ConsoleError):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"too many failed logins; retry after {retry_after} s")
         self.retry_after = retry_after
+
+
+class ConsoleNeedsStaff(ConsoleError):
+    """The account is right, but its role works without a console (an agency)."""
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """What a login sends, and the address it comes from as the server sees it."""
+
+    username: str
+    password: str
+    address: str | None
+    client_id: str | None = None
+    console_secret: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,52 +140,64 @@ def create_account(
     return account
 
 
-def login(
-    session: Session, username: str, password: str, client_id: str | None, now: datetime
-) -> Tokens:
-    """New session tokens; refused alike for a wrong name, password or a disabled account."""
-    failures = session.get(LoginFailures, username, with_for_update=True)
-    if failures is not None and now - failures.window_start >= FAILURE_WINDOW:
-        session.delete(failures)
-        session.flush()
-        failures = None
-    if failures is not None and failures.failures >= MAX_FAILURES:
-        left = FAILURE_WINDOW - (now - failures.window_start)
-        raise TooManyAttempts(max(1, int(left.total_seconds())))
-    account = session.execute(select(Account).where(Account.username == username)).scalar()
-    if account is None or account.disabled or not _verify(account, password):
-        _count_failure(session, username, failures, now)
+def login(session: Session, attempt: LoginAttempt, now: datetime) -> Tokens:
+    """New session tokens; refused alike for a wrong name, password or console secret, a
+    disabled account or a retired console."""
+    keys = throttle.Keys.of(attempt.username, attempt.address)
+    wait = throttle.wait(session, keys, now)
+    if wait is not None:
+        raise TooManyAttempts(wait)
+    account = _verified(session, attempt.username, attempt.password)
+    if account is None or not _console_opens(session, attempt):
+        throttle.fail(session, keys, now)
+        session.commit()  # the failure counts although the login is refused
         raise AuthFailed("invalid credentials")
-    if failures is not None:
-        session.delete(failures)
-    if client_id is not None and session.get(Console, client_id) is None:
-        raise AuthFailed("console not enrolled")
-    return _new_session(session, account, client_id, now)
+    if attempt.client_id is not None and Role(account.role) not in CONSOLE_ROLES:
+        raise ConsoleNeedsStaff(f"a {account.role} works without a console")
+    throttle.forgive(session, keys)
+    _prune_spent(session, now)
+    return _new_session(session, account, attempt.client_id, now)
 
 
-def _verify(account: Account, password: str) -> bool:
+def _verified(session: Session, username: str, password: str) -> Account | None:
+    """The account, if it may log in with this password. An unknown or disabled name is
+    checked against a dummy hash, so that it takes as long as a real one."""
+    account = session.execute(select(Account).where(Account.username == username)).scalar()
+    if account is None or account.disabled:
+        _verify(_dummy_hash(), password)
+        return None
+    return account if _verify(account.password_hash, password) else None
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def _verify(stored: str, password: str) -> bool:
     try:
-        return _hasher.verify(account.password_hash, password)
+        return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
-def _count_failure(
-    session: Session, username: str, failures: LoginFailures | None, now: datetime
-) -> None:
-    if failures is None:
-        session.add(LoginFailures(key=username, window_start=now, failures=1))
-    else:
-        failures.failures += 1
-    # The count must stand even though the login is refused: commit it now.
-    session.commit()
+def _console_opens(session: Session, attempt: LoginAttempt) -> bool:
+    """No console asked for, or one in service whose secret this is."""
+    if attempt.client_id is None:
+        return True
+    console = session.get(Console, attempt.client_id)
+    if console is None or console.retired_at is not None or console.secret_hash is None:
+        return False
+    given = digest(attempt.console_secret or "")
+    return hmac.compare_digest(given, console.secret_hash)
 
 
 def _new_session(
     session: Session, account: Account, client_id: str | None, now: datetime
 ) -> Tokens:
     access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    tokens = Tokens(access, refresh, now + ACCESS_LIFETIME, now + REFRESH_LIFETIME)
+    ends = now + REFRESH_LIFETIME
+    tokens = Tokens(access, refresh, _access_expiry(now, ends), ends)
     session.add(
         AuthSession(
             id=new_id(),
@@ -176,23 +214,55 @@ def _new_session(
     return tokens
 
 
+def _access_expiry(now: datetime, session_ends: datetime) -> datetime:
+    return min(now + ACCESS_LIFETIME, session_ends)
+
+
+def _prune_spent(session: Session, now: datetime) -> None:
+    # A session lasts at most REFRESH_LIFETIME, so a token spent before that has no live
+    # session left to protect. A batch at a time, and rows another login is deleting are
+    # skipped (PostgreSQL), so a login never waits on another.
+    ended = (
+        select(SpentRefreshToken.refresh_hash)
+        .where(SpentRefreshToken.spent_at <= now - REFRESH_LIFETIME)
+        .limit(PRUNE_BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    session.execute(delete(SpentRefreshToken).where(SpentRefreshToken.refresh_hash.in_(ended)))
+
+
 def refresh(session: Session, refresh_token: str, now: datetime) -> Tokens:
-    """New tokens for a live session; the refresh token used is spent."""
+    """New tokens for a live session; the refresh token used is spent, and spending it again
+    ends the session."""
+    hashed = digest(refresh_token)
     row = session.execute(
         select(AuthSession, Account)
         .join(Account, Account.id == AuthSession.account_id)
-        .where(AuthSession.refresh_hash == digest(refresh_token))
+        .where(AuthSession.refresh_hash == hashed)
         .with_for_update()
     ).first()
     if row is None:
+        _end_if_spent(session, hashed)
         raise AuthFailed("unknown refresh token")
     auth, account = row
     if auth.revoked or account.disabled or auth.refresh_expires <= now:
         raise AuthFailed("session ended")
+    session.add(SpentRefreshToken(refresh_hash=hashed, session_id=auth.id, spent_at=now))
     access, new_refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     auth.access_hash, auth.refresh_hash = digest(access), digest(new_refresh)
-    auth.access_expires = now + ACCESS_LIFETIME
+    auth.access_expires = _access_expiry(now, auth.refresh_expires)
     return Tokens(access, new_refresh, auth.access_expires, auth.refresh_expires)
+
+
+def _end_if_spent(session: Session, hashed: str) -> None:
+    """A spent refresh token shown again: someone holds a copy. Which of the two is the
+    owner cannot be told, so the session ends for both."""
+    spent = session.get(SpentRefreshToken, hashed)
+    if spent is None:
+        return
+    logout(session, spent.session_id)
+    session.commit()  # the session ends although this request is refused
+    raise AuthFailed("refresh token used twice: the session has ended; log in again")
 
 
 def authenticate(session: Session, access_token: str, now: datetime) -> Principal:
@@ -203,12 +273,14 @@ def authenticate(session: Session, access_token: str, now: datetime) -> Principa
             AuthSession.client_id,
             AuthSession.revoked,
             AuthSession.access_expires,
+            AuthSession.refresh_expires,
             Account.username,
             Account.display_name,
             Account.role,
             Account.agency_code,
             Account.disabled,
             Console.seat_code,
+            Console.retired_at,
         )
         .join(Account, Account.id == AuthSession.account_id)
         .outerjoin(Console, Console.client_id == AuthSession.client_id)
@@ -216,7 +288,7 @@ def authenticate(session: Session, access_token: str, now: datetime) -> Principa
     ).first()
     if row is None:
         raise AuthFailed("unknown token")
-    if row.revoked or row.disabled or row.access_expires <= now:
+    if _ended(row, now):
         raise AuthFailed("session ended")
     return Principal(
         username=row.username,
@@ -227,6 +299,14 @@ def authenticate(session: Session, access_token: str, now: datetime) -> Principa
         client_id=row.client_id,
         seat_code=row.seat_code or "",
     )
+
+
+def _ended(row: Row[*tuple[Any, ...]], now: datetime) -> bool:
+    if row.revoked or row.disabled or min(row.access_expires, row.refresh_expires) <= now:
+        return True
+    # Retiring a console revokes its sessions too; checked here as well, a console marked
+    # retired (or deleted) by any other means opens nothing either.
+    return row.client_id is not None and (row.seat_code is None or row.retired_at is not None)
 
 
 def logout(session: Session, session_id: str) -> None:

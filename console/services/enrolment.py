@@ -1,45 +1,177 @@
-"""Console enrolment: a console registers its client id and receives its seat code."""
+"""Console enrolment: a workstation becomes a console, with a client id, a secret and a seat.
+
+A console is a credential. The server makes its client id and a random secret, hands both out
+once and keeps only the secret's digest; every session for the console needs the secret. Only
+a supervisor or admin enrols a workstation (logged in at it), or whoever holds a one-time code
+the centre's IT issued on the server. A workstation enrolled again for its seat (reinstalled,
+say) takes the seat back: the console in service there is retired, its sessions end at once
+and its secret opens nothing. An admin can retire a console, which frees its seat; a retired
+console's row stays, for the record and its cases.
+"""
 
 from __future__ import annotations
 
+import base64
+import secrets
 import uuid
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from console.domain.errors import FieldError, ValidationFailed
+from console.domain.errors import FieldError, NotFound, ValidationFailed
 from console.domain.numbering import is_valid_seat_code
-from console.store.server_schema import Console
+from console.services.accounts import AuthFailed, digest
+from console.store.server_schema import AuthSession, Console, EnrolCode
 
 SEATS = [f"{n:03d}" for n in range(1, 1000)]
+SECRET_BYTES = 32  # 256 bits
+# 120 bits, written as 24 letters and digits in groups of four: typed by hand at a
+# workstation, and still beyond guessing before it expires.
+CODE_BYTES = 15
+MAX_CODE_HOURS = 7 * 24
+_IN_SERVICE = Console.retired_at.is_(None)
 
 
-def enrol(
-    session: Session, client_id: str, requested_seat: str | None, by: str, now: datetime
-) -> Console:
-    """The console's enrolment; enrolling again returns the same seat."""
-    try:
-        client_id = str(uuid.UUID(client_id))
-    except ValueError as error:
-        raise ValidationFailed([FieldError("client_id", "invalid_uuid")]) from error
-    existing = session.get(Console, client_id)
-    if existing is not None:
-        return existing
-    taken = set(session.execute(select(Console.seat_code)).scalars())
-    if requested_seat is not None:
-        if not is_valid_seat_code(requested_seat):
-            raise ValidationFailed([FieldError("seat_code", "invalid_seat")])
-        if requested_seat in taken:
-            raise ValidationFailed([FieldError("seat_code", "seat_taken")])
-        seat = requested_seat
-    else:
-        seat = next((s for s in SEATS if s not in taken), "")
-        if not seat:
-            raise ValidationFailed([FieldError("seat_code", "no_seat_left")])
-    console = Console(
-        client_id=client_id, seat_code=seat, enrolled_by=by, enrolled_at=now, last_mid=0
+@dataclass(frozen=True)
+class Enrolled:
+    """A new console: its id, its seat and its secret, which is shown only this once."""
+
+    client_id: str
+    seat_code: str
+    secret: str
+
+
+def enrol(session: Session, seat: str | None, replace: bool, by: str, now: datetime) -> Enrolled:
+    """A new console at `seat` (the first free one if None). A seat with a console in service
+    is refused unless `replace`, which retires that console."""
+    seat_code = _seat(session, seat, replace, now)
+    return _new_console(session, str(uuid.uuid4()), seat_code, by, now)
+
+
+def _new_console(
+    session: Session, client_id: str, seat_code: str, by: str, now: datetime
+) -> Enrolled:
+    secret = secrets.token_urlsafe(SECRET_BYTES)
+    session.add(
+        Console(
+            client_id=client_id,
+            seat_code=seat_code,
+            enrolled_by=by,
+            enrolled_at=now,
+            last_mid=0,
+            secret_hash=digest(secret),
+        )
     )
-    session.add(console)
     session.flush()
-    return console
+    return Enrolled(client_id, seat_code, secret)
+
+
+def _seat(session: Session, wanted: str | None, replace: bool, now: datetime) -> str:
+    if wanted is None:
+        return _free_seat(session)
+    if not is_valid_seat_code(wanted):
+        raise ValidationFailed([FieldError("seat_code", "invalid_seat")])
+    holder = _in_service(session, wanted)
+    if holder is not None:
+        if not replace:
+            raise ValidationFailed([FieldError("seat_code", "seat_taken")])
+        _retire(session, holder, now)
+    return wanted
+
+
+def _free_seat(session: Session) -> str:
+    taken = set(session.execute(select(Console.seat_code).where(_IN_SERVICE)).scalars())
+    seat = next((s for s in SEATS if s not in taken), "")
+    if not seat:
+        raise ValidationFailed([FieldError("seat_code", "no_seat_left")])
+    return seat
+
+
+def issue_code(session: Session, seat: str | None, hours: int, by: str, now: datetime) -> str:
+    """A one-time enrolment code for `seat` (any free seat if None), valid for `hours`; only
+    its digest is kept."""
+    problems = []
+    if seat is not None and not is_valid_seat_code(seat):
+        problems.append(FieldError("seat", "invalid_seat"))
+    if not 1 <= hours <= MAX_CODE_HOURS:
+        problems.append(FieldError("hours", "out_of_range"))
+    if problems:
+        raise ValidationFailed(problems)
+    letters = base64.b32encode(secrets.token_bytes(CODE_BYTES)).decode()
+    code = "-".join(letters[i : i + 4] for i in range(0, len(letters), 4))
+    expires = now + timedelta(hours=hours)
+    session.add(
+        EnrolCode(
+            code_hash=_code_digest(code),
+            seat_code=seat or "",
+            created_by=by,
+            created_at=now,
+            expires_at=expires,
+        )
+    )
+    return code
+
+
+def redeem(session: Session, code: str, now: datetime) -> Enrolled:
+    """Enrol with a one-time code. Unknown, used and expired codes are refused alike."""
+    client_id = str(uuid.uuid4())
+    # Spent in one statement, so that two workstations sending one code cannot both enrol.
+    spent = session.execute(
+        update(EnrolCode)
+        .where(
+            EnrolCode.code_hash == _code_digest(code),
+            EnrolCode.used_at.is_(None),
+            EnrolCode.expires_at > now,
+        )
+        .values(used_at=now, used_by=client_id)
+        .returning(EnrolCode.seat_code, EnrolCode.created_by)
+    ).first()
+    if spent is None:
+        raise AuthFailed("unknown, used or expired enrolment code")
+    seat_code = _seat(session, spent.seat_code or None, replace=True, now=now)
+    return _new_console(session, client_id, seat_code, f"code of {spent.created_by}"[:50], now)
+
+
+def _code_digest(code: str) -> str:
+    # As typed: with or without the dashes, in either case, with stray spaces.
+    return digest("".join(code.split()).replace("-", "").upper())
+
+
+@dataclass(frozen=True)
+class Retired:
+    client_id: str
+    seat_code: str
+    retired_at: datetime
+
+
+def retire(session: Session, client_id: str, now: datetime) -> Retired:
+    """Retire a console (again: nothing changes): its seat is free, its sessions end."""
+    console = session.get(Console, client_id)
+    if console is None:
+        raise NotFound("no such console")
+    return _retire(session, console, now)
+
+
+def retire_seat(session: Session, seat: str, now: datetime) -> Retired:
+    """Retire the console in service at `seat`."""
+    console = _in_service(session, seat)
+    if console is None:
+        raise NotFound(f"no console in service at seat {seat}")
+    return _retire(session, console, now)
+
+
+def _retire(session: Session, console: Console, now: datetime) -> Retired:
+    console.retired_at = retired_at = console.retired_at or now
+    session.execute(
+        update(AuthSession).where(AuthSession.client_id == console.client_id).values(revoked=True)
+    )
+    # Before a new console takes the seat: one console in service per seat.
+    session.flush()
+    return Retired(console.client_id, console.seat_code, retired_at)
+
+
+def _in_service(session: Session, seat: str) -> Console | None:
+    query = select(Console).where(Console.seat_code == seat, _IN_SERVICE)
+    return session.execute(query).scalar()

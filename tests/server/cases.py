@@ -22,6 +22,7 @@ from console.server.database import server_engine
 from console.services import changes
 from console.services.changes import Actor, Mutation
 from console.services.context import utc_now
+from console.services.enrolment import Enrolled
 from console.store.schema import Case
 from console.store.server_schema import AuditRow
 from tests.server.process import Server
@@ -175,10 +176,10 @@ def open_http(server: Server) -> Iterator[httpx.Client]:
         yield client
 
 
-def person(server: Server, role: Role, agency: str = "", client_id: str | None = None) -> Person:
-    """A new account of `role`, logged in (on the console `client_id`, if given)."""
+def person(server: Server, role: Role, agency: str = "", console: Enrolled | None = None) -> Person:
+    """A new account of `role`, logged in (on `console`, if given)."""
     name = server.user(role, agency)
-    return Person(name, server.login(name, client_id))
+    return Person(name, server.login(name, console))
 
 
 def later(days: float) -> datetime:

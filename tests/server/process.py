@@ -18,7 +18,7 @@ from console.domain.workflow import Role
 from console.paths import REFERENCE
 from console.services import accounts
 from console.services.context import utc_now
-from console.services.enrolment import enrol
+from console.services.enrolment import Enrolled, enrol
 from console.store.db import session_factory
 from console.store.migrations import upgrade_to_head
 from console.store.reference_files import load_reference
@@ -42,9 +42,12 @@ class Server:
     process: subprocess.Popen[bytes]
     log: Path
 
-    def client(self, token: str | None = None) -> httpx.Client:
+    def client(self, token: str | None = None, address: str | None = None) -> httpx.Client:
+        """A client, sending from the loopback `address` (such as 127.0.0.2) if given: the
+        server sees another source address."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+        transport = httpx.HTTPTransport(local_address=address) if address else None
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30, transport=transport)
 
     def user(self, role: Role, agency_code: str = "", username: str = "") -> str:
         """A new account of `role`, created in the database; its user name."""
@@ -59,19 +62,21 @@ class Server:
         engine.dispose()
         return name
 
-    def console(self, seat_code: str | None = None) -> tuple[str, str]:
-        """A newly enrolled console: its client id and seat code."""
-        client_id = str(uuid.uuid4())
+    def console(self, seat_code: str | None = None) -> Enrolled:
+        """A newly enrolled console (at `seat_code`, else the first free seat)."""
         engine = create_engine(self.database_url)
         with session_factory(engine)() as session:
-            seat = enrol(session, client_id, seat_code, "test", utc_now()).seat_code
+            enrolled = enrol(session, seat_code, False, "test", utc_now())
             session.commit()
         engine.dispose()
-        return client_id, seat
+        return enrolled
 
-    def login(self, username: str, client_id: str | None = None) -> str:
+    def login(self, username: str, console: Enrolled | None = None) -> str:
+        """An access token of `username`, for `console` if given."""
+        body = {"username": username, "password": PASSWORD}
+        if console is not None:
+            body.update(client_id=console.client_id, console_secret=console.secret)
         with self.client() as http:
-            body = {"username": username, "password": PASSWORD, "client_id": client_id}
             response = http.post("/v1/auth/login", json=body)
         response.raise_for_status()
         return str(response.json()["access_token"])

@@ -58,9 +58,9 @@ class Seat:
     @classmethod
     def open(cls, server: Server, role: Role = Role.CALL_TAKER, username: str = "") -> Seat:
         name = username or server.user(role)
-        client_id, seat = server.console()
-        http = server.client(server.login(name, client_id))
-        return cls(server, name, client_id, seat, http)
+        console = server.console()
+        http = server.client(server.login(name, console))
+        return cls(server, name, console.client_id, console.seat_code, http)
 
     def batch(self, *mutations: tuple[str, dict[str, Any]]) -> list[dict[str, Any]]:
         """The next mutations of the outbox, numbered."""

@@ -55,13 +55,13 @@ def http(server: Server) -> Iterator[httpx.Client]:
 
 @pytest.fixture(scope="module")
 def people(server: Server) -> People:
-    console, seat = server.console()
+    console = server.console()
     return People(
         agency=person(server, Role.AGENCY, AGENCY),
-        supervisor=person(server, Role.SUPERVISOR, client_id=console),
+        supervisor=person(server, Role.SUPERVISOR, console=console),
         call_taker=person(server, Role.CALL_TAKER),
-        console=console,
-        seat=seat,
+        console=console.client_id,
+        seat=console.seat_code,
     )
 
 

@@ -132,8 +132,8 @@ def takes_input(operation: schemathesis.APIOperation) -> bool:
 
 @pytest.fixture(scope="module")
 def token(server: Server) -> str:
-    client_id, _seat = server.console()
-    return server.login(server.user(Role.SUPERVISOR), client_id)
+    console = server.console()
+    return server.login(server.user(Role.SUPERVISOR), console)
 
 
 @pytest.fixture(scope="module")

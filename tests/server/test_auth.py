@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
 from console.domain.workflow import Role
 from tests.server.process import PASSWORD, Server
 
@@ -71,21 +76,43 @@ def test_only_an_admin_creates_accounts_and_never_with_a_short_password(server: 
         assert http.post("/v1/accounts", json=account).status_code == 422  # taken
 
 
-def test_a_console_enrols_once_and_keeps_its_seat(server: Server) -> None:
-    token = server.login(server.user(Role.CALL_TAKER))
-    client_id = "0f5b8e2a-6d3c-4b7e-9a1f-2c4d6e8f0a1b"
-    with server.client(token) as http:
-        first = http.post("/v1/consoles", json={"client_id": client_id})
-        again = http.post("/v1/consoles", json={"client_id": client_id})
-        assert first.status_code == again.status_code == 200
-        assert first.json()["seat_code"] == again.json()["seat_code"]
-        taken = http.post(
-            "/v1/consoles",
-            json={
-                "client_id": "1f5b8e2a-6d3c-4b7e-9a1f-2c4d6e8f0a1b",
-                "seat_code": first.json()["seat_code"],
-            },
-        )
+def test_a_supervisor_enrols_a_console_whose_secret_opens_its_sessions(server: Server) -> None:
+    supervisor = server.login(server.user(Role.SUPERVISOR))
+    with server.client(supervisor) as http:
+        enrolled = http.post("/v1/consoles", json={})
+        assert enrolled.status_code == 201
+        console = enrolled.json()
+        assert uuid.UUID(console["client_id"])
+        assert len(console["console_secret"]) >= 43  # 256 bits, URL-safe Base64
+        taken = http.post("/v1/consoles", json={"seat_code": console["seat_code"]})
         assert taken.status_code == 422
-        bad = http.post("/v1/consoles", json={"client_id": "not-a-uuid"})
-        assert bad.status_code == 422
+        assert taken.json()["error"]["fields"] == [{"field": "seat_code", "code": "seat_taken"}]
+        assert http.post("/v1/consoles", json={"seat_code": "000"}).status_code == 422
+    name = server.user(Role.CALL_TAKER)
+    login = {"username": name, "password": PASSWORD, "client_id": console["client_id"]}
+    with server.client() as http:
+        tokens = http.post(
+            "/v1/auth/login", json={**login, "console_secret": console["console_secret"]}
+        )
+        assert tokens.status_code == 200
+        me = http.get(
+            "/v1/me", headers={"Authorization": f"Bearer {tokens.json()['access_token']}"}
+        )
+    assert (me.json()["client_id"], me.json()["seat_code"]) == (
+        console["client_id"],
+        console["seat_code"],
+    )
+
+
+def test_enrolments_at_the_same_moment_never_share_a_seat_nor_fail(server: Server) -> None:
+    supervisor = server.login(server.user(Role.SUPERVISOR))
+
+    def enrol(_: int) -> httpx.Response:
+        with server.client(supervisor) as http:
+            return http.post("/v1/consoles", json={})
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(enrol, range(24)))
+    assert {a.status_code for a in answers} <= {201, 409, 503}
+    seats = [a.json()["seat_code"] for a in answers if a.status_code == 201]
+    assert seats and len(set(seats)) == len(seats)

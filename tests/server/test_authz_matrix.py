@@ -33,7 +33,8 @@ GET  /v1/me                                     401  401     200        200     
 POST /v1/accounts                               401  401     403        403        201   403
 POST /v1/accounts/{account}/disable             401  401     403        403        204   403
 POST /v1/accounts/{account}/enable              401  401     403        403        204   403
-POST /v1/consoles                               401  401     200        200        200   403
+POST /v1/consoles                               401  401     403        201        201   403
+POST /v1/consoles/{console}/retire              401  401     403        403        200   403
 GET  /v1/cases                                  401  401     200        200        200   200
 GET  /v1/caller-history                         401  401     200        200        200   403
 GET  /v1/cases/{own}                            401  401     200        200        200   200
@@ -133,6 +134,8 @@ class World:
         method, path = request.split()
         if "{account}" in path:
             return method, path.format(account=self.account), {}
+        if "{console}" in path:
+            return method, path.format(console=self.server.console().client_id), {}
         if path == "/v1/cases/redispatch":
             case_id = self.case("own", "dispatched", changes)
             return method, path, {"json": {"case_ids": [case_id], "agency_code": CITY_AGENCY}}
@@ -178,7 +181,7 @@ def _plain_request(path: str) -> dict[str, Any]:
         account = {"username": name, "display_name": "新坐席", "role": "call_taker"}
         return {"json": {**account, "password": PASSWORD}}
     if path == "/v1/consoles":
-        return {"json": {"client_id": str(uuid.uuid4())}}
+        return {"json": {}}
     if path == "/v1/caller-history":
         return {"params": {"phone": phone_number()}}
     return {}

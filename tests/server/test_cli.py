@@ -10,7 +10,9 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, text
 
+from console.domain.workflow import Role
 from console.services import api_keys
+from console.services.enrolment import Enrolled
 from console.store.db import session_factory
 from tests.server.process import PASSWORD, ROOT, free_port, start_server
 
@@ -119,3 +121,39 @@ def _answers(url: str) -> bool:
         return httpx.get(url, timeout=1).status_code == 200
     except httpx.TransportError:
         return False
+
+
+def test_a_workstation_enrols_with_a_one_time_code_and_is_retired_from_the_command_line(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    issued = server_cli(url, "enrol-code", "--seat", "042", "--hours", "2")
+    assert issued.returncode == 0, issued.stderr
+    code = issued.stdout.split()[2]
+    assert "seat 042" in issued.stdout
+    assert server_cli(url, "enrol-code", "--seat", "42").returncode == 2
+    assert server_cli(url, "enrol-code", "--hours", "0").returncode == 2
+    server = start_server(url, tmp_path)
+    try:
+        name = server.user(Role.CALL_TAKER)
+        with server.client() as http:
+            enrolled = http.post("/v1/consoles/enrol", json={"code": code})
+            assert http.post("/v1/consoles/enrol", json={"code": code}).status_code == 401
+        assert (enrolled.status_code, enrolled.json()["seat_code"]) == (201, "042")
+        body = enrolled.json()
+        console = Enrolled(body["client_id"], body["seat_code"], body["console_secret"])
+        token = server.login(name, console)
+        retired = server_cli(url, "retire-console", "--seat", "042")
+        assert retired.returncode == 0, retired.stderr
+        assert console.client_id in retired.stdout
+        with server.client(token) as http:
+            assert http.get("/v1/me").status_code == 401
+            login = {"username": name, "password": PASSWORD, "client_id": console.client_id}
+            again = http.post("/v1/auth/login", json={**login, "console_secret": console.secret})
+            assert again.status_code == 401
+    finally:
+        server.stop()
+    gone = server_cli(url, "retire-console", "--seat", "042")
+    assert (gone.returncode, gone.stderr.strip()) == (2, "seat: no_console_in_service")
+    by_id = server_cli(url, "retire-console", "--client-id", console.client_id)
+    assert by_id.returncode == 0  # retired already: nothing changes

@@ -86,7 +86,7 @@ def test_poke_refuses_bad_input_agencies_and_strangers(
         response = crew.taker.http.get("/v1/sync/poke", params=params)
         assert response.status_code == 422, params
         assert response.json()["error"]["code"] == "invalid_request"
-    agency = seats.open(server, Role.AGENCY, server.user(Role.AGENCY, "S110105004"))
-    assert agency.http.get("/v1/sync/poke", params={"timeout": 0}).status_code == 403
+    with server.client(server.login(server.user(Role.AGENCY, "S110105004"))) as agency:
+        assert agency.get("/v1/sync/poke", params={"timeout": 0}).status_code == 403
     with server.client("not-a-token") as stranger:
         assert stranger.get("/v1/sync/poke", params={"timeout": 0}).status_code == 401

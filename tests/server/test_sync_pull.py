@@ -209,7 +209,7 @@ def test_pull_refuses_bad_cursors_limits_agencies_and_strangers(
         response = seat.http.get("/v1/sync/pull", params=params)
         assert response.status_code == 422, params
         assert response.json()["error"]["code"] == "invalid_request"
-    agency = seats.open(server, Role.AGENCY, server.user(Role.AGENCY, "S110105004"))
-    assert agency.http.get("/v1/sync/pull").status_code == 403
+    with server.client(server.login(server.user(Role.AGENCY, "S110105004"))) as agency:
+        assert agency.get("/v1/sync/pull").status_code == 403
     with server.client("not-a-token") as stranger:
         assert stranger.get("/v1/sync/pull").status_code == 401

@@ -23,8 +23,8 @@ from console.services.intake import new_id
 from console.store.db import session_factory
 from console.store.reference_files import load_reference
 from console.store.server_schema import Console
-from tests.server.process import Server
-from tests.server.seats import Seat, Seats, cases_numbered, ledger
+from tests.server.process import PASSWORD, Server
+from tests.server.seats import Seat, Seats, case_args, cases_numbered, ledger
 
 
 def test_a_batch_sent_again_gets_the_same_results_and_changes_nothing(
@@ -169,9 +169,18 @@ def test_bad_arguments_are_rejected_results_naming_the_field(
 def test_per_mutation_authorisation_follows_the_authors_role(
     server: Server, seats: Seats, taker: str
 ) -> None:
-    agency = seats.open(server, Role.AGENCY, server.user(Role.AGENCY, "S110105004"))
-    [refused] = agency.push(("case.create", agency.new_case()))
-    assert (refused["status"], refused["reason"]) == ("rejected", "role_not_allowed")
+    # An agency has no console: it acts through /v1/cases/{id}/{action}, and cannot push.
+    console = server.console()
+    agency = server.user(Role.AGENCY, "S110105004")
+    with server.client() as http:
+        login = {"username": agency, "password": PASSWORD, "client_id": console.client_id}
+        bound = http.post("/v1/auth/login", json={**login, "console_secret": console.secret})
+    assert bound.status_code == 403
+    mutation = {"mid": 1, "name": "case.create", "args": case_args(console.seat_code, 1)}
+    with server.client(server.login(agency)) as unbound:
+        push = {"client_id": console.client_id, "mutations": [mutation]}
+        assert unbound.post("/v1/sync/push", json=push).status_code == 403
+    assert ledger(server, console.client_id) == 0
     taker = seats.open(server, username=taker)
     case_id = taker.create()
     [void] = taker.push(("case.void", {"case_id": case_id, "reason": "重复来电"}))
@@ -179,7 +188,6 @@ def test_per_mutation_authorisation_follows_the_authors_role(
     supervisor = seats.open(server, Role.SUPERVISOR)
     [voided] = supervisor.push(("case.void", {"case_id": case_id, "reason": "重复来电"}))
     assert (voided["status"], voided["case_status"]) == ("applied", "void")
-    assert ledger(server, agency.client_id) == 1
 
 
 def test_creates_in_one_batch_are_decided_as_if_sent_one_by_one(

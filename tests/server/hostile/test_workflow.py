@@ -3,8 +3,10 @@ through the real server on PostgreSQL and on SQLite.
 
 The table is read from the page, so the page and the server cannot drift apart. The cases are
 set up through the mutation engine straight in the server's database (tests/server/cases.py);
-each actor then pushes all its cells in a few batches. A cell the table allows is applied to a
-case of its own; the refused ones share one case per status, which they must leave as it was.
+each staff actor then pushes all its cells in a few batches. An agency has no console and
+cannot push: its cells go through the same engine, in the server's database. A cell the table
+allows is applied to a case of its own; the refused ones share one case per status, which they
+must leave as it was.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from tests.server.cases import (
     reference,
 )
 from tests.server.process import ROOT, Server
-from tests.server.seats import Seat, Seats
+from tests.server.seats import Seat, Seats, case_args
 
 WORKFLOW = ROOT / "console" / "server" / "WORKFLOW.md"
 # The page's column headings: the status, or "new" for a case that does not exist yet.
@@ -155,18 +157,42 @@ class OneTransaction(Cases):
         self.session.close()
 
 
+class Desk:
+    """An agency at work: without a console, its mutations go through the engine in the
+    server's database, each in a savepoint as a push applies them, answered as a push is."""
+
+    def __init__(self, server: Server, cases: Cases, agency: str) -> None:
+        self.username = server.user(Role.AGENCY, agency)
+        self.actor = changes.Actor(self.username, Role.AGENCY, agency_code=agency)
+        self.engine = cases.engine
+
+    def new_case(self) -> dict[str, Any]:
+        return case_args("999", 1)
+
+    def push(self, *mutations: tuple[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        with Session(self.engine) as session:
+            outcomes = [
+                changes.apply(
+                    session, self.actor, changes.Mutation(name, args), utc_now(), reference()
+                )
+                for name, args in mutations
+            ]
+            session.commit()
+        return [{**outcome.body, "status": outcome.status} for outcome in outcomes]
+
+
 class World:
-    """The actors, each on a console, and the cases of the cells."""
+    """The actors, staff each on a console, and the cases of the cells."""
 
     def __init__(self, server: Server, seats: Seats, cases: Cases) -> None:
         self.cases = OneTransaction(cases)
-        self.seats: dict[str, Seat] = {
+        self.seats: dict[str, Seat | Desk] = {
             "owner": seats.open(server),
             "call-taker": seats.open(server),
             "supervisor": seats.open(server, Role.SUPERVISOR),
             "admin": seats.open(server, Role.ADMIN),
-            "lead agency": seats.open(server, Role.AGENCY, server.user(Role.AGENCY, AGENCY)),
-            "other agency": seats.open(server, Role.AGENCY, server.user(Role.AGENCY, OTHER_AGENCY)),
+            "lead agency": Desk(server, cases, AGENCY),
+            "other agency": Desk(server, cases, OTHER_AGENCY),
         }
         self.shared = {
             status: self.in_status(status) for status in COLUMNS.values() if status != "new"
