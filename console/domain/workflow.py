@@ -59,7 +59,6 @@ _REDISPATCHABLE = frozenset({Status.DISPATCHED, Status.ACCEPTED, Status.RETURNED
 _STAFF = frozenset({Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMIN})
 _SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 _AGENCY = frozenset({Role.AGENCY})
-_EVERYONE = frozenset(Role)
 
 
 @dataclass(frozen=True)
@@ -70,13 +69,6 @@ class Rule:
     # Roles that may act only on their own cases: an agency on those it leads (always), a
     # call-taker on those it owns.
     owners_only: frozenset[Role] = _AGENCY
-    # Where an agency may act in fewer statuses than the others.
-    agency_statuses: frozenset[Status] | None = None
-
-    def statuses(self, role: Role) -> frozenset[Status]:
-        if role is Role.AGENCY and self.agency_statuses is not None:
-            return self.agency_statuses
-        return self.from_statuses
 
 
 RULES: dict[Action, Rule] = {
@@ -85,9 +77,10 @@ RULES: dict[Action, Rule] = {
     Action.EDIT: Rule(_STAFF, _OPEN, None, owners_only=_AGENCY | {Role.CALL_TAKER}),
     # Once an agency has signed for a case, moving it elsewhere is a supervisor's re-dispatch.
     Action.CHANGE_AGENCY: Rule(_STAFF, _DISPATCHED, None, owners_only=_AGENCY | {Role.CALL_TAKER}),
-    # Notes are the case's record: any staff member adds to any case but a void one (a merged
-    # duplicate's notes belong on the case that carries on); an agency while it works on it.
-    Action.NOTE: Rule(_EVERYONE, _NOT_VOID, None, agency_statuses=_OPEN),
+    # Notes are the centre's record: any staff member adds to any case but a void one (a
+    # merged duplicate's notes belong on the case that carries on). An agency speaks through
+    # its actions: the return's reason, the extension's reason, the reply.
+    Action.NOTE: Rule(_STAFF, _NOT_VOID, None),
     Action.SIGN: Rule(_AGENCY, _DISPATCHED, Status.ACCEPTED),
     Action.RETURN: Rule(_AGENCY, _WORKING, Status.RETURNED),
     Action.REPLY: Rule(_AGENCY, _ACCEPTED, Status.REPLIED),
@@ -124,7 +117,7 @@ def refusal(action: Action, role: Role, theirs: bool, current: Status) -> Refusa
         return Refusal.ROLE
     if role in rule.owners_only and not theirs:
         return Refusal.NOT_THEIR_CASE if role is Role.AGENCY else Refusal.NOT_YOUR_CASE
-    if current not in rule.statuses(role):
+    if current not in rule.from_statuses:
         return Refusal.STATUS
     return None
 
