@@ -25,6 +25,7 @@ from console.services.accounts import Principal
 router = APIRouter(prefix="/v1", tags=["consoles"])
 Enrollers = Annotated[Principal, Depends(roles(Role.SUPERVISOR, Role.ADMIN))]
 Admin = Annotated[Principal, Depends(roles(Role.ADMIN))]
+ConsoleUser = Annotated[Principal, Depends(roles(Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMIN))]
 CLIENT_ID = Path(min_length=1, max_length=36, description="the console's client id")
 
 
@@ -50,6 +51,10 @@ class EnrolledOut(BaseModel):
         description="shown only now: keep it where only the workstation's user can read it; "
         "every login for this console needs it"
     )
+    last_case_no: str = Field(
+        description="the last case number the server holds for the seat today (empty if "
+        "none): a workstation taking its seat back numbers its next cases after it"
+    )
 
 
 class RetiredOut(BaseModel):
@@ -58,9 +63,10 @@ class RetiredOut(BaseModel):
     retired_at: datetime
 
 
-def _enrolled(db: Session, enrol: Callable[[], enrolment.Enrolled]) -> EnrolledOut:
+def _enrolled(db: Session, at: datetime, enrol: Callable[[], enrolment.Enrolled]) -> EnrolledOut:
     try:
         enrolled = enrol()
+        last = enrolment.last_case_no(db, enrolled.seat_code, at)
         db.commit()
     except IntegrityError as error:  # another enrolment took the seat at the same moment
         db.rollback()
@@ -69,6 +75,7 @@ def _enrolled(db: Session, enrol: Callable[[], enrolment.Enrolled]) -> EnrolledO
         client_id=enrolled.client_id,
         seat_code=enrolled.seat_code,
         console_secret=enrolled.secret,
+        last_case_no=last,
     )
 
 
@@ -88,7 +95,7 @@ TAKEN_NOW = {"description": "another enrolment took the seat at the same moment:
 def enrol_console(body: Enrolment, user: Enrollers, db: Db, at: Now) -> EnrolledOut:
     """Enrol the workstation as a new console, with a seat and a secret."""
     return _enrolled(
-        db, lambda: enrolment.enrol(db, body.seat_code, body.replace, user.username, at)
+        db, at, lambda: enrolment.enrol(db, body.seat_code, body.replace, user.username, at)
     )
 
 
@@ -104,7 +111,26 @@ def enrol_console(body: Enrolment, user: Enrollers, db: Db, at: Now) -> Enrolled
 def enrol_with_code(body: EnrolmentCode, db: Db, at: Now) -> EnrolledOut:
     """Enrol a workstation with a one-time code: no login needed. A code issued for a seat
     takes that seat, retiring the console in service there."""
-    return _enrolled(db, lambda: enrolment.redeem(db, body.code, at))
+    return _enrolled(db, at, lambda: enrolment.redeem(db, body.code, at))
+
+
+@router.post(
+    "/consoles/renew",
+    status_code=201,
+    responses={
+        401: {"description": "no valid session, or its console is not in service"},
+        403: {"description": "the session is not bound to a console"},
+    },
+)
+def renew(user: ConsoleUser, db: Db, at: Now) -> EnrolledOut:
+    """The session's console goes on as a new console on the same seat; the old one is
+    retired and this session ends. For a console whose database was restored from an older
+    copy (a push answered `mid_reused`): it numbers its unsent mutations again from 1 for
+    the new id, its cases after `last_case_no`, signs in again and sends them (SYNC.md)."""
+    if not user.client_id:
+        raise ApiError(403, "no_console", "sign in for the console first")
+    client_id = user.client_id
+    return _enrolled(db, at, lambda: enrolment.renew(db, client_id, user.username, at))
 
 
 @router.post(

@@ -7,6 +7,11 @@ the centre's IT issued on the server. A workstation enrolled again for its seat 
 say) takes the seat back: the console in service there is retired, its sessions end at once
 and its secret opens nothing. An admin can retire a console, which frees its seat; a retired
 console's row stays, for the record and its cases.
+
+A console whose database was restored from an older copy renews its own enrolment: the server
+refused its mutation numbers as used before (`mid_reused`), and it goes on under a new id on
+the same seat. Every enrolment says the last case number the server holds for the seat today,
+so that the workstation numbers its next cases after it.
 """
 
 from __future__ import annotations
@@ -17,13 +22,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from console.domain.errors import FieldError, NotFound, ValidationFailed
-from console.domain.numbering import is_valid_seat_code
+from console.domain.numbering import centre_day, is_valid_seat_code
 from console.services.accounts import AuthFailed, digest
-from console.store.server_schema import AuthSession, Console, EnrolCode
+from console.store.schema import Case
+from console.store.server_schema import AuthSession, ConflictRow, Console, EnrolCode
 
 SEATS = [f"{n:03d}" for n in range(1, 1000)]
 SECRET_BYTES = 32  # 256 bits
@@ -66,6 +72,28 @@ def _new_console(
     )
     session.flush()
     return Enrolled(client_id, seat_code, secret)
+
+
+def renew(session: Session, client_id: str, by: str, now: datetime) -> Enrolled:
+    """A new console on the seat of `client_id`, which is retired (its sessions end)."""
+    console = session.get(Console, client_id, with_for_update=True)
+    if console is None or console.retired_at is not None:
+        raise AuthFailed("the console is not in service")
+    _retire(session, console, now)
+    return _new_console(session, str(uuid.uuid4()), console.seat_code, by, now)
+
+
+def last_case_no(session: Session, seat_code: str, now: datetime) -> str:
+    """The last case number of the seat on the centre's day, as the seat numbered it: numbers
+    the server gave instead (renumbering takes the highest free ones) do not count."""
+    prefix = f"{centre_day(now):%y%m%d}{seat_code}"
+    renumbered = select(ConflictRow.id).where(
+        ConflictRow.case_id == Case.id, ConflictRow.field == "case_no"
+    )
+    query = select(func.max(Case.case_no)).where(
+        Case.case_no.between(prefix + "0000", prefix + "9999"), ~renumbered.exists()
+    )
+    return session.execute(query).scalar() or ""
 
 
 def _seat(session: Session, wanted: str | None, replace: bool, now: datetime) -> str:

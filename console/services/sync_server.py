@@ -149,10 +149,13 @@ def _lock_ledger(session: Session, client_id: str) -> int:
         # A batch waits this long at most for a lock (its console's ledger, a case) before the
         # push is answered 503, to be sent again, instead of hanging on.
         session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'"))
-    query = select(Console.last_mid).where(Console.client_id == client_id).with_for_update()
-    last_mid = session.execute(query).scalar()
+    # Locked, the row also settles a retirement committed while this request logged in.
+    query = select(Console.last_mid).where(
+        Console.client_id == client_id, Console.retired_at.is_(None)
+    )
+    last_mid = session.execute(query.with_for_update()).scalar()
     if last_mid is None:
-        raise NotYourConsole("the console is not enrolled")
+        raise NotYourConsole("the console is not enrolled or was retired")
     return last_mid
 
 

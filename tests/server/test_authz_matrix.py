@@ -35,6 +35,7 @@ POST /v1/accounts/{account}/disable             401  401     403        403     
 POST /v1/accounts/{account}/enable              401  401     403        403        204   403
 POST /v1/consoles                               401  401     403        201        201   403
 POST /v1/consoles/{console}/retire              401  401     403        403        200   403
+POST /v1/consoles/renew                         401  401     403        403        403   403
 GET  /v1/cases                                  401  401     200        200        200   200
 GET  /v1/caller-history                         401  401     200        200        200   403
 GET  /v1/cases/{own}                            401  401     200        200        200   200
