@@ -25,7 +25,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Row, delete, select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
 from console.domain.errors import ConsoleError, FieldError, ValidationFailed
@@ -33,6 +33,7 @@ from console.domain.reference import ReferenceData
 from console.domain.workflow import Role
 from console.services import throttle
 from console.services.intake import new_id
+from console.store.repositories import prune
 from console.store.server_schema import Account, AuthSession, Console, SpentRefreshToken
 
 ACCESS_LIFETIME = timedelta(minutes=15)
@@ -220,15 +221,9 @@ def _access_expiry(now: datetime, session_ends: datetime) -> datetime:
 
 def _prune_spent(session: Session, now: datetime) -> None:
     # A session lasts at most REFRESH_LIFETIME, so a token spent before that has no live
-    # session left to protect. A batch at a time, and rows another login is deleting are
-    # skipped (PostgreSQL), so a login never waits on another.
-    ended = (
-        select(SpentRefreshToken.refresh_hash)
-        .where(SpentRefreshToken.spent_at <= now - REFRESH_LIFETIME)
-        .limit(PRUNE_BATCH)
-        .with_for_update(skip_locked=True)
-    )
-    session.execute(delete(SpentRefreshToken).where(SpentRefreshToken.refresh_hash.in_(ended)))
+    # session left to protect. A batch at a time, so a login never waits long.
+    ended = SpentRefreshToken.spent_at <= now - REFRESH_LIFETIME
+    prune(session, SpentRefreshToken.refresh_hash, ended, PRUNE_BATCH)
 
 
 def refresh(session: Session, refresh_token: str, now: datetime) -> Tokens:

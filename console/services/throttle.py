@@ -25,6 +25,7 @@ from sqlalchemy import case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from console.store.repositories import prune
 from console.store.server_schema import LoginFailures
 
 WINDOW = timedelta(minutes=15)
@@ -110,15 +111,7 @@ def _bump(session: Session, key: str, now: datetime) -> None:
 
 
 def _prune(session: Session, now: datetime) -> None:
-    # Rows another attempt is deleting are skipped, not waited for (PostgreSQL; SQLite has one
-    # writer at a time anyway): pruning never makes a failed login wait.
-    ended = (
-        select(LoginFailures.key)
-        .where(LoginFailures.window_start <= now - WINDOW)
-        .limit(PRUNE_BATCH)
-        .with_for_update(skip_locked=True)
-    )
-    session.execute(delete(LoginFailures).where(LoginFailures.key.in_(ended)))
+    prune(session, LoginFailures.key, LoginFailures.window_start <= now - WINDOW, PRUNE_BATCH)
 
 
 def _postgres(session: Session) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, or_, select, text, update
+from sqlalchemy import ColumnElement, case, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -39,6 +39,15 @@ _SUMMARY_COLUMNS = (
     Case.description,
 )
 _OPEN_FIRST = case((Case.status.in_(OPEN_STATUSES), 0), else_=1)
+
+
+def prune(session: Session, key: Any, ended: ColumnElement[bool], batch: int) -> None:
+    """Delete at most `batch` rows that `ended` selects, of the table of the primary key `key`.
+
+    Rows another transaction is deleting are skipped, not waited for (PostgreSQL; SQLite has
+    one writer at a time anyway): whoever prunes along the way never waits on another."""
+    chosen = select(key).where(ended).limit(batch).with_for_update(skip_locked=True)
+    session.execute(delete(key.class_).where(key.in_(chosen)))
 
 
 def _upsert(session: Session, table: type[Any]) -> Any:

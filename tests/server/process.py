@@ -8,11 +8,15 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
-from sqlalchemy import create_engine
+from sqlalchemy import Row, Select, create_engine
+from sqlalchemy.orm import Session
 
 from console.domain.workflow import Role
 from console.paths import REFERENCE
@@ -70,6 +74,21 @@ class Server:
             session.commit()
         engine.dispose()
         return enrolled
+
+    @contextmanager
+    def database(self) -> Iterator[Session]:
+        """A session on the database the server process serves."""
+        engine = create_engine(self.database_url)
+        try:
+            with session_factory(engine)() as session:
+                yield session
+        finally:
+            engine.dispose()
+
+    def rows(self, query: Select[Any]) -> list[Row[Any]]:
+        """What `query` reads from the server's database."""
+        with self.database() as session:
+            return list(session.execute(query).all())
 
     def login(self, username: str, console: Enrolled | None = None) -> str:
         """An access token of `username`, for `console` if given."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
 from console.domain.numbering import case_number, centre_day
 from console.domain.workflow import Role
@@ -116,19 +116,12 @@ class Crew:
 
 
 def ledger(server: Server, client_id: str) -> int:
-    engine = create_engine(server.database_url)
-    with engine.connect() as conn:
-        query = select(Console.last_mid).where(Console.client_id == client_id)
-        last_mid = conn.execute(query).scalar_one()
-    engine.dispose()
+    [(last_mid,)] = server.rows(select(Console.last_mid).where(Console.client_id == client_id))
     return int(last_mid)
 
 
 def cases_numbered(server: Server, case_no: str) -> int:
-    engine = create_engine(server.database_url)
-    with engine.connect() as conn:
-        count = conn.execute(select(func.count()).where(Case.case_no == case_no)).scalar_one()
-    engine.dispose()
+    [(count,)] = server.rows(select(func.count()).where(Case.case_no == case_no))
     return int(count)
 
 

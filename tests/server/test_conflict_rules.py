@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 
 from console.services.intake import new_id
 from console.store.server_schema import ConflictRow
@@ -17,14 +17,11 @@ def update(case_id: str, base: int, **values: str) -> tuple[str, dict[str, Any]]
 
 
 def stored_conflicts(server: Server, case_id: str) -> list[tuple[str, Any, Any, str]]:
-    engine = create_engine(server.database_url)
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(ConflictRow.field, ConflictRow.yours, ConflictRow.kept, ConflictRow.kept_by)
-            .where(ConflictRow.case_id == case_id)
-            .order_by(ConflictRow.at, ConflictRow.field)
-        ).all()
-    engine.dispose()
+    rows = server.rows(
+        select(ConflictRow.field, ConflictRow.yours, ConflictRow.kept, ConflictRow.kept_by)
+        .where(ConflictRow.case_id == case_id)
+        .order_by(ConflictRow.at, ConflictRow.field)
+    )
     return [tuple(row) for row in rows]
 
 

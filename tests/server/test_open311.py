@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 
 from console.domain.workflow import Role
 from console.paths import REFERENCE
@@ -20,7 +17,6 @@ from console.services.changes import apply
 from console.services.context import utc_now
 from console.services.mutations import Actor, Mutation
 from console.services.open311 import ACTOR
-from console.store.db import session_factory
 from console.store.reference_files import load_reference
 from console.store.schema import Case, CaseEventRow, CaseNoteRow
 from console.store.server_schema import AuditRow, ChangeLog
@@ -35,18 +31,8 @@ CALLER = {
 }
 
 
-@contextmanager
-def database(server: Server) -> Iterator[Session]:
-    engine = create_engine(server.database_url)
-    try:
-        with session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
 def new_key(server: Server) -> tuple[str, str]:
-    with database(server) as session:
+    with server.database() as session:
         key_id, key = api_keys.issue(session, "city dashboard", utc_now())
         session.commit()
     return key_id, key
@@ -152,7 +138,7 @@ def test_a_posted_request_becomes_a_dispatched_case_with_its_audit_and_feed_rows
     as_xml = xml(get(server, f"/requests/{number}.xml")).find("request")
     assert as_xml is not None and as_xml.findtext("service_request_id") == number
 
-    with database(server) as session:
+    with server.database() as session:
         case = session.execute(select(Case).where(Case.case_no == number)).scalar_one()
         assert (case.seat_code, case.status, case.appeal_type) == ("000", "dispatched", "help")
         assert (case.caller_name, case.caller_phone) == ("张伟", "+8613800138000")
@@ -177,7 +163,7 @@ def test_a_request_without_phone_or_name_is_taken_in_and_numbers_follow_each_oth
     first = taken_in(server, key, lat="39.9", long="116.4", address_string="", phone="12")
     second = taken_in(server, key, service_code="030105", description="  ")
     assert int(second["service_request_id"]) == int(first["service_request_id"]) + 1
-    with database(server) as session:
+    with server.database() as session:
         case = session.execute(
             select(Case).where(Case.case_no == first["service_request_id"])
         ).scalar_one()
@@ -193,7 +179,7 @@ def test_requests_filter_by_ids_code_dates_and_status_newest_first(
 ) -> None:
     older = taken_in(server, key, service_code="010103")["service_request_id"]
     newer = taken_in(server, key, service_code="010104")["service_request_id"]
-    with database(server) as session:
+    with server.database() as session:
         session.execute(update(Case).where(Case.case_no == older).values(status="closed"))
         session.commit()
     both = get(server, "/requests.json", service_request_id=f"{older}, {newer}").json()
@@ -294,7 +280,7 @@ def test_an_unknown_format_resource_or_method_gets_the_spec_error_format(server:
 def test_a_missing_unknown_or_revoked_key_is_refused(server: Server) -> None:
     key_id, key = new_key(server)
     taken_in(server, key)
-    with database(server) as session:
+    with server.database() as session:
         api_keys.revoke(session, key_id, utc_now())
         session.commit()
     for fmt, used in (("json", key), ("xml", key), ("json", "unknown"), ("xml", "")):
@@ -309,7 +295,7 @@ def test_the_caller_and_a_confidential_case_are_never_published(server: Server, 
     number = taken_in(server, key, service_code="010105", lat="40.1", long="116.2", **fields)[
         "service_request_id"
     ]
-    with database(server) as session:
+    with server.database() as session:
         session.execute(update(Case).where(Case.case_no == number).values(confidential=True))
         session.commit()
     shown = get(server, f"/requests/{number}.json").json()[0]
@@ -329,7 +315,7 @@ def test_only_the_open311_endpoint_takes_in_cases_under_seat_000(server: Server)
     reference = load_reference(REFERENCE, server.log.parent / "data").data
     args = {"service_code": "010101", "address": "东城区", "description": "占道"}
     console = Actor("calltaker", Role.CALL_TAKER, client_id="c", seat_code="042")
-    with database(server) as session:
+    with server.database() as session:
         refused = apply(session, console, Mutation("open311.create", args), utc_now(), reference)
         assert refused.body["reason"] == "role_not_allowed"
         taken = apply(session, ACTOR, Mutation("open311.create", args), utc_now(), reference)

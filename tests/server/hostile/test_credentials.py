@@ -12,22 +12,18 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
 
 from console.domain.workflow import Role
 from console.services import accounts, enrolment, throttle
 from console.services.accounts import LoginAttempt
 from console.services.context import utc_now
 from console.services.enrolment import Enrolled
-from console.store.db import session_factory
 from console.store.server_schema import AuthSession, Console, LoginFailures, SpentRefreshToken
 from tests.server.process import PASSWORD, Server
 from tests.server.seats import Seats, case_args, ledger
@@ -35,19 +31,8 @@ from tests.server.seats import Seats, case_args, ledger
 LOGIN = "/v1/auth/login"
 
 
-@contextmanager
-def database(server: Server) -> Iterator[Session]:
-    """A session on the database the server process serves."""
-    engine = create_engine(server.database_url)
-    try:
-        with session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
 def count(server: Server, query: Any) -> int:
-    with database(server) as session:
+    with server.database() as session:
         return int(session.execute(query).scalar_one())
 
 
@@ -114,7 +99,7 @@ def enrolled(answer: httpx.Response) -> Enrolled:
 
 def issue_code(server: Server, seat: str | None = None, hours_ago: int = 0) -> str:
     """An enrolment code issued as `enrol-code` does, `hours_ago` hours ago, valid 24 hours."""
-    with database(server) as session:
+    with server.database() as session:
         issued = utc_now() - timedelta(hours=hours_ago)
         code = enrolment.issue_code(session, seat, 24, "test", issued)
         session.commit()
@@ -224,7 +209,7 @@ def timed_login(http: httpx.Client, username: str) -> float:
 
 def test_unknown_and_disabled_names_take_as_long_as_real_ones(server: Server) -> None:
     real, disabled = server.user(Role.CALL_TAKER), server.user(Role.CALL_TAKER)
-    with database(server) as session:
+    with server.database() as session:
         accounts.set_disabled(session, disabled, disabled=True)
         session.commit()
     times: dict[str, list[float]] = {"real": [], "unknown": [], "disabled": []}
@@ -249,7 +234,7 @@ def test_failed_logins_from_one_address_add_a_bounded_number_of_rows(server: Ser
     later = utc_now() + throttle.WINDOW + timedelta(minutes=1)
     ended = select(func.count()).where(LoginFailures.window_start <= later - throttle.WINDOW)
     stale = count(server, ended)
-    with database(server) as session, pytest.raises(accounts.AuthFailed):
+    with server.database() as session, pytest.raises(accounts.AuthFailed):
         accounts.login(session, LoginAttempt("someone", "x", "192.0.2.1"), later)
     assert count(server, ended) == max(0, stale - throttle.PRUNE_BATCH) < stale
 
@@ -263,7 +248,7 @@ def test_an_access_token_never_outlives_its_session(server: Server) -> None:
         assert first["expires_in"] <= first["refresh_expires_in"]
         # The shift is nearly over: two seconds left.
         ends = utc_now() + timedelta(seconds=2)
-        with database(server) as session:
+        with server.database() as session:
             session.execute(
                 update(AuthSession)
                 .where(AuthSession.refresh_hash == accounts.digest(first["refresh_token"]))
@@ -301,7 +286,7 @@ def test_spent_refresh_tokens_are_forgotten_once_their_sessions_have_ended(
     rows = select(func.count()).select_from(SpentRefreshToken)
     assert count(server, rows) > 0
     later = utc_now() + accounts.REFRESH_LIFETIME + timedelta(minutes=1)
-    with database(server) as session:
+    with server.database() as session:
         accounts.login(session, LoginAttempt(name, PASSWORD, "192.0.2.2"), later)
         session.commit()
     assert count(server, rows) == 0

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
 from console.domain.enums import AppealType, Handling
 from console.domain.intake import IntakeForm
@@ -192,23 +192,14 @@ def test_a_console_restored_from_an_older_copy_recovers_and_sends_every_case_onc
 
 
 def _stored_cases(server: Server, ids: list[str]) -> dict[str, int]:
-    engine = create_engine(server.database_url)
-    with engine.connect() as conn:
-        query = select(Case.id, func.count()).where(Case.id.in_(ids)).group_by(Case.id)
-        counted = {case_id: int(n) for case_id, n in conn.execute(query)}
-    engine.dispose()
+    query = select(Case.id, func.count()).where(Case.id.in_(ids)).group_by(Case.id)
+    counted = {case_id: int(n) for case_id, n in server.rows(query)}
     return {case_id: counted.get(case_id, 0) for case_id in ids}
 
 
 def _notes_of(server: Server, ids: list[str]) -> dict[str, int]:
-    engine = create_engine(server.database_url)
-    with engine.connect() as conn:
-        query = select(CaseNoteRow.case_id, func.count()).where(CaseNoteRow.case_id.in_(ids))
-        counted = {
-            case_id: int(n) for case_id, n in conn.execute(query.group_by(CaseNoteRow.case_id))
-        }
-    engine.dispose()
-    return counted
+    query = select(CaseNoteRow.case_id, func.count()).where(CaseNoteRow.case_id.in_(ids))
+    return {case_id: int(n) for case_id, n in server.rows(query.group_by(CaseNoteRow.case_id))}
 
 
 CALL = IntakeForm(
