@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
 from console.domain.workflow import Role
+from console.server.config import ServerConfig
 from console.server.deps import Db, Now, Reference, User, roles
 from console.server.errors import ApiError
-from console.services import accounts
+from console.services import accounts, throttle
 from console.services.accounts import Principal, Tokens
 
 router = APIRouter(prefix="/v1", tags=["accounts"])
@@ -89,8 +90,14 @@ def login(body: Login, request: Request, db: Db, at: Now) -> TokensOut:
     """Log in; with `client_id` and `console_secret`, the session may push and pull for that
     console."""
     address = request.client.host if request.client else None
+    config: ServerConfig = request.app.state.config
     attempt = accounts.LoginAttempt(
-        body.username, body.password, address, body.client_id, body.console_secret
+        body.username,
+        body.password,
+        address,
+        body.client_id,
+        body.console_secret,
+        throttle.shared(address, config.shared_networks),
     )
     try:
         tokens = accounts.login(db, attempt, at)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import ipaddress
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -59,6 +60,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=ServerConfig.body_timeout_s,
         help=f"seconds a whole body may take to arrive (default {ServerConfig.body_timeout_s:g})",
     )
+    parser.add_argument(
+        "--shared-network",
+        action="append",
+        default=[],
+        type=_network,
+        metavar="CIDR",
+        help="a network many people log in from as one address (the centre's NAT or desktop "
+        "gateway): failed logins there are limited per user name only; repeatable",
+    )
     _serving_options(parser)
     commands = parser.add_subparsers(dest="command")
     run = commands.add_parser("run", help="serve the API (the default); migrates first")
@@ -113,6 +123,13 @@ def _serving_options(parser: argparse.ArgumentParser, after_run: bool = False) -
     )
     parser.add_argument("--host", default=host, help="address to listen on (127.0.0.1)")
     parser.add_argument("--port", type=int, default=port, help=f"port ({DEFAULT_PORT})")
+
+
+def _network(text: str) -> str:
+    try:
+        return str(ipaddress.ip_network(text, strict=False))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a network: {text}") from error
 
 
 def run(argv: list[str]) -> int:
@@ -218,6 +235,7 @@ def config(args: argparse.Namespace) -> ServerConfig:
         database_url=args.database_url,
         data_dir=args.data_dir,
         open311_descriptions=args.open311_descriptions,
+        shared_networks=tuple(args.shared_network),
         read_timeout_s=args.read_timeout,
         body_timeout_s=args.body_timeout,
     )

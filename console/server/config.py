@@ -21,6 +21,10 @@ class ServerConfig:
     # Open311 GET: publish each request's description (numbers and email addresses scrubbed).
     # Off by default: 12345 complaints carry personal detail (see DEPLOYMENT.md, Open311).
     open311_descriptions: bool = False
+    # Networks (CIDR) many people log in from as one address, such as the centre's own NAT or
+    # desktop gateway: failed logins there are counted per user name only, so that a shift's
+    # typos cannot stop everyone. Never a network the public reaches the server from.
+    shared_networks: tuple[str, ...] = ()
     # A request must keep coming: at most this long between two pieces of its head or body,
     # and for a whole head. Then it is answered 408 and its connection closed.
     read_timeout_s: float = 10.0

@@ -70,6 +70,7 @@ class LoginAttempt:
     address: str | None
     client_id: str | None = None
     console_secret: str | None = None
+    shared_address: bool = False  # many people log in from it: counted per name only
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def create_account(
 def login(session: Session, attempt: LoginAttempt, now: datetime) -> Tokens:
     """New session tokens; refused alike for a wrong name, password or console secret, a
     disabled account or a retired console."""
-    keys = throttle.Keys.of(attempt.username, attempt.address)
+    keys = throttle.Keys.of(attempt.username, attempt.address, attempt.shared_address)
     wait = throttle.wait(session, keys, now)
     if wait is not None:
         raise TooManyAttempts(wait)

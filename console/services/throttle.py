@@ -36,17 +36,19 @@ PRUNE_BATCH = 100  # rows of ended windows deleted at each attempt: a short stat
 
 @dataclass(frozen=True)
 class Keys:
-    """The rows an attempt counts in: its address's, and its (name, address) pair's."""
+    """The rows an attempt counts in: its address's, and its (name, address) pair's. An
+    address many people share (the centre's own NAT or desktop gateway) has no count of its
+    own: a shift's typos there must not stop the whole centre."""
 
-    address: str
+    address: str | None
     pair: str
 
     @classmethod
-    def of(cls, username: str, host: str | None) -> Keys:
+    def of(cls, username: str, host: str | None, shared: bool = False) -> Keys:
         address = source(host)
         # The pair's key is a digest: a password typed into the name field is not kept.
         pair = hashlib.sha256(f"{address} {username}".encode()).hexdigest()
-        return cls(address, pair)
+        return cls(None if shared else address, pair)
 
 
 def source(host: str | None) -> str:
@@ -63,9 +65,20 @@ def source(host: str | None) -> str:
     return str(ip)
 
 
+def shared(host: str | None, networks: tuple[str, ...]) -> bool:
+    """Whether `host` is in one of the `networks` (CIDR) that many people log in from."""
+    try:
+        ip = ipaddress.ip_address((host or "").split("%")[0])
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(network, strict=False) for network in networks)
+
+
 def wait(session: Session, keys: Keys, now: datetime) -> int | None:
     """The seconds to wait if the address or the pair has failed too often, else None."""
-    limits = {keys.address: MAX_PER_ADDRESS, keys.pair: MAX_PER_NAME}
+    limits = {keys.pair: MAX_PER_NAME}
+    if keys.address is not None:
+        limits[keys.address] = MAX_PER_ADDRESS
     rows = session.execute(
         select(LoginFailures.key, LoginFailures.failures, LoginFailures.window_start).where(
             LoginFailures.key.in_(limits), LoginFailures.window_start > now - WINDOW
@@ -82,7 +95,8 @@ def wait(session: Session, keys: Keys, now: datetime) -> int | None:
 def fail(session: Session, keys: Keys, now: datetime) -> None:
     """Count a failure for the address, then for the pair: always in this order, so that
     two failures never hold each other's rows."""
-    _bump(session, keys.address, now)
+    if keys.address is not None:
+        _bump(session, keys.address, now)
     _bump(session, keys.pair, now)
     _prune(session, now)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import statistics
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,7 +26,7 @@ from console.services.accounts import LoginAttempt
 from console.services.context import utc_now
 from console.services.enrolment import Enrolled
 from console.store.server_schema import AuthSession, Console, LoginFailures, SpentRefreshToken
-from tests.server.process import PASSWORD, Server
+from tests.server.process import PASSWORD, Server, start_server
 from tests.server.seats import Seats, case_args, ledger
 
 LOGIN = "/v1/auth/login"
@@ -290,3 +291,21 @@ def test_spent_refresh_tokens_are_forgotten_once_their_sessions_have_ended(
         accounts.login(session, LoginAttempt(name, PASSWORD, "192.0.2.2"), later)
         session.commit()
     assert count(server, rows) == 0
+
+
+def test_a_shared_address_is_limited_per_name_only_so_a_shift_is_not_stopped(
+    server: Server, tmp_path: Path
+) -> None:
+    name = server.user(Role.CALL_TAKER)
+    gateway = start_server(server.database_url, tmp_path, "--shared-network", "127.0.2.0/24")
+    try:
+        with gateway.client(address="127.0.2.1") as shift:
+            for i in range(throttle.MAX_PER_ADDRESS + 5):  # a shift's typos, one each
+                body = {"username": f"colleague{i:03d}", "password": "wrong password"}
+                assert shift.post(LOGIN, json=body).status_code == 401
+            assert login(shift, name).status_code == 200
+            for _ in range(throttle.MAX_PER_NAME):
+                assert login(shift, name, "wrong password").status_code == 401
+            assert login(shift, name).status_code == 429  # one name is still limited
+    finally:
+        gateway.stop()
