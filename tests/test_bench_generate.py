@@ -15,7 +15,7 @@ from console.bench.generate import REFERENCE, Dataset, generate
 from console.bench.measures import national
 from console.domain.enums import AppealType
 from console.domain.phone import parse_phone
-from console.services.local import open_local
+from console.workstation.local import open_local
 
 CASES = 2_000
 SEED = 7

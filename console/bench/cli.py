@@ -15,7 +15,7 @@ from console.bench.report import DataFacts, Result, Spec, failed, table, write_j
 from console.bench.server_data import Cluster, NotEnoughDisk, ServerData, database_bytes, prepare
 from console.bench.server_measures import HISTORY as SERVER_HISTORY
 from console.bench.server_measures import LONG_POLL, POLLING, PULL, PUSH
-from console.services.local import open_local
+from console.workstation.local import open_local
 
 FULL_CASES = 1_000_000
 QUICK_CASES = 20_000

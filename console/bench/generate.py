@@ -24,7 +24,7 @@ from console.bench.factory import CASE_COLUMNS, EVENT_COLUMNS, CaseFactory, Row
 from console.bench.synth import SEATS, plan_callers, plan_times
 from console.domain.numbering import case_number
 from console.domain.reference import ReferenceData
-from console.services.local import DATABASE_FILE, open_local
+from console.workstation.local import DATABASE_FILE, open_local
 
 REFERENCE = Path(__file__).resolve().parents[2] / "resources" / "reference"
 MARKER_FILE = "bench-data.json"

@@ -29,7 +29,7 @@ from console.domain.category_search import CategoryIndex
 from console.domain.enums import AppealType
 from console.domain.intake import IntakeForm
 from console.domain.reference import ReferenceData
-from console.services.local import LocalConsole
+from console.workstation.local import LocalConsole
 
 ROOT = Path(__file__).resolve().parents[2]
 START = Spec("start to a ready intake form", 1.0, "s", "median", "bare PySide6 window")

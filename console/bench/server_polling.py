@@ -20,7 +20,7 @@ import orjson
 from console.bench.report import Figure, Result
 from console.bench.server_measures import LONG_POLL, POLLING, say
 from console.bench.server_rig import PULL_ROUTE, Console, Intakes, MeasureFailed, Servers, login
-from console.services.enrolment import Enrolled
+from console.central.enrolment import Enrolled
 
 POLL_INTERVAL_S = 5.0
 POKE_TIMEOUT_S = 25.0

@@ -26,13 +26,13 @@ from sqlalchemy import create_engine, select
 from console.bench.factory import CASE_COLUMNS, CaseFactory
 from console.bench.server_data import ServerData
 from console.bench.synth import SEATS, plan_callers
+from console.central import accounts, enrolment
+from console.central.enrolment import Enrolled
+from console.domain.clock import utc_now
 from console.domain.intake import IntakeForm, validate
 from console.domain.numbering import case_number, centre_day
 from console.domain.reference import FILES, ReferenceData, parse_reference
 from console.paths import REFERENCE
-from console.services import accounts, enrolment
-from console.services.context import utc_now
-from console.services.enrolment import Enrolled
 from console.store.db import session_factory
 from console.store.server_schema import Account
 

@@ -24,13 +24,13 @@ from console.bench import measures
 from console.bench.generate import CONSOLE_SEAT
 from console.bench.measures import HISTORY, SAVE, MeasureFailed
 from console.bench.report import Figure, Result
-from console.services.context import Operator
-from console.services.local import LocalConsole
 from console.ui.case_views import HistoryPanel
 from console.ui.context import UiContext
 from console.ui.form_state import write_form
 from console.ui.intake_panel import IntakePanel
 from console.ui.tasks import TaskRunner
+from console.workstation.context import Operator
+from console.workstation.local import LocalConsole
 
 SIGNAL_TIMEOUT_MS = 10_000
 _app: list[QApplication] = []  # the one QApplication of this process, kept alive

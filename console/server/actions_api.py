@@ -29,15 +29,15 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session
 
+from console.central import case_actions, case_queries, changes
+from console.central.accounts import Principal
+from console.central.mutations import APPLIED, Mutation, Outcome
 from console.domain.errors import FieldError, ValidationFailed
 from console.domain.reference import ReferenceData
 from console.domain.workflow import RETURN_REASONS, RULES, SATISFIED, SOLVED, Action
 from console.server.cases_api import CODE, PLAIN_TEXT, USERNAME, Moment
 from console.server.deps import Db, Now, Reference, actor, roles
 from console.server.errors import ApiError
-from console.services import case_actions, case_queries, changes
-from console.services.accounts import Principal
-from console.services.mutations import APPLIED, Mutation, Outcome
 
 router = APIRouter(prefix="/v1", tags=["actions"])
 CaseId = Annotated[uuid.UUID, Path(description="the case's id (a UUID)")]

@@ -10,6 +10,7 @@ from datetime import datetime
 import uvicorn
 from fastapi import FastAPI
 
+from console.domain.clock import utc_now
 from console.server import (
     actions_api,
     auth_api,
@@ -25,7 +26,6 @@ from console.server import (
 from console.server.config import ServerConfig
 from console.server.database import server_engine
 from console.server.notifier import Notifier
-from console.services.context import utc_now
 from console.store.db import session_factory
 from console.store.reference_files import load_reference
 

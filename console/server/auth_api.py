@@ -7,12 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
+from console.central import accounts, throttle
+from console.central.accounts import Principal, Tokens
 from console.domain.workflow import Role
 from console.server.config import ServerConfig
 from console.server.deps import Db, Now, Reference, User, roles
 from console.server.errors import ApiError
-from console.services import accounts, throttle
-from console.services.accounts import Principal, Tokens
 
 router = APIRouter(prefix="/v1", tags=["accounts"])
 Admin = Annotated[Principal, Depends(roles(Role.ADMIN))]

@@ -1,7 +1,7 @@
 """Reading cases: one case with its timeline, a caller's history, search.
 
 Who reads what and which caller details each sees is the case service's policy
-(`console.services.case_queries`): an agency reads only the cases it leads (any other is a
+(`console.central.case_queries`): an agency reads only the cases it leads (any other is a
 404), lists mask the caller's number, and the caller of a confidential case is shown only to
 the case's owner, supervisors and admins (a caller's history still finds it by the number).
 A phone number is only ever a query parameter: the access log records route templates, so it
@@ -18,13 +18,13 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from console.central import case_queries
+from console.central.accounts import Principal
+from console.central.case_queries import CallerHistory, CaseFilter, CaseList, CaseView
 from console.domain.enums import Status
 from console.domain.phone import parse_phone
 from console.domain.workflow import Role
 from console.server.deps import Db, Now, User, roles
-from console.services import case_queries
-from console.services.accounts import Principal
-from console.services.case_queries import CallerHistory, CaseFilter, CaseList, CaseView
 
 router = APIRouter(prefix="/v1", tags=["cases"])
 Staff = Annotated[Principal, Depends(roles(Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMIN))]

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from console.central import accounts, api_keys, enrolment, feed
+from console.domain.clock import utc_now
 from console.domain.errors import FieldError, NotFound, ValidationFailed
 from console.domain.workflow import Role
 from console.server.config import DEFAULT_DATABASE, ServerConfig
 from console.server.database import server_engine
-from console.services import accounts, api_keys, enrolment, feed
-from console.services.context import utc_now
 from console.store.db import session_factory
 from console.store.migrations import upgrade_to_head
 from console.store.reference_files import load_reference

@@ -16,11 +16,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from console.central import enrolment
+from console.central.accounts import Principal
 from console.domain.workflow import Role
 from console.server.deps import Db, Now, roles
 from console.server.errors import ApiError
-from console.services import enrolment
-from console.services.accounts import Principal
 
 router = APIRouter(prefix="/v1", tags=["consoles"])
 Enrollers = Annotated[Principal, Depends(roles(Role.SUPERVISOR, Role.ADMIN))]

@@ -11,11 +11,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from console.central.accounts import AuthFailed, Principal, authenticate
+from console.central.mutations import Actor
 from console.domain.reference import ReferenceData
 from console.domain.workflow import Role
 from console.server.errors import ApiError
-from console.services.accounts import AuthFailed, Principal, authenticate
-from console.services.mutations import Actor
 
 _bearer = HTTPBearer(auto_error=False)
 T = TypeVar("T")

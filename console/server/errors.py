@@ -13,9 +13,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Message, Receive, Scope, Send
 
+from console.central.accounts import AuthFailed, TooManyAttempts
 from console.domain.errors import NotFound, ValidationFailed
 from console.server.asgi import HttpMiddleware
-from console.services.accounts import AuthFailed, TooManyAttempts
 
 log = logging.getLogger("console.server")
 

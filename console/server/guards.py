@@ -30,11 +30,11 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from console.central.mutations import unstorable_text
 from console.server import open311_api
 from console.server.asgi import HttpMiddleware
 from console.server.config import ServerConfig
 from console.server.errors import error_body
-from console.services.mutations import unstorable_text
 
 KiB = 1024
 MAX_URL = 16 * KiB  # the longest legal one, an Open311 search by 200 ids, is under 4 KiB

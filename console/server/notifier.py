@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from console.services import feed
+from console.central import feed
 from console.store.db import sqlite_engine
 
 CHANNEL = "case_changes"

@@ -30,13 +30,13 @@ from pydantic import (
 )
 from starlette.routing import Match
 
+from console.central import open311
+from console.central.open311 import Open311Error, Receipt, RequestView, ServiceType
 from console.domain.numbering import CENTRE_TZ
 from console.domain.reference import ReferenceData
 from console.server.cases_api import in_range
 from console.server.config import ServerConfig
 from console.server.deps import Db, Now, Reference
-from console.services import open311
-from console.services.open311 import Open311Error, Receipt, RequestView, ServiceType
 
 log = logging.getLogger(__name__)
 

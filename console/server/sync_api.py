@@ -20,13 +20,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from console.central import case_docs, feed, sync_server
+from console.central.accounts import Principal
 from console.domain.workflow import Role
 from console.server.config import ServerConfig
 from console.server.deps import Credentials, Db, Now, Reference, User, actor, in_one_thread, roles
 from console.server.errors import ApiError, error_body
 from console.server.notifier import Notifier
-from console.services import case_docs, feed, sync_server
-from console.services.accounts import Principal
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
 STAFF = (Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMIN)

@@ -27,9 +27,9 @@ from console.ui.main_window import MainWindow
 from console.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from console.services.context import Operator
-    from console.services.drafts import Draft
-    from console.services.local import LocalConsole
+    from console.workstation.context import Operator
+    from console.workstation.drafts import Draft
+    from console.workstation.local import LocalConsole
 
 log = logging.getLogger("console")
 LOG_FILE = "console.log"
@@ -73,7 +73,7 @@ class Opened:
 
 def _open(data_dir: Path, seat: str | None, name: str | None) -> Opened:
     """Runs on the writer thread: database, migrations, reference data, category index."""
-    from console.services.local import open_local
+    from console.workstation.local import open_local
 
     console = open_local(data_dir, REFERENCE)
     operator = console.setup.operator()

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from console.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from console.services.context import Operator
-    from console.services.local import LocalConsole
+    from console.workstation.context import Operator
+    from console.workstation.local import LocalConsole
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from console.ui.form_state import FormState, read_form, write_form
 from console.ui.models import local_time, qt_datetime
 
 if TYPE_CHECKING:
-    from console.services.intake import Suggestions
+    from console.workstation.intake import Suggestions
 
 AUTOSAVE_MS = 1000
 log = logging.getLogger(__name__)

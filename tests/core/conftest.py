@@ -14,8 +14,8 @@ import pytest
 from console.domain.enums import AppealType, Handling
 from console.domain.intake import IntakeForm
 from console.domain.reference import FILES, ReferenceData, parse_reference
-from console.services.context import Operator
-from console.services.local import DATABASE_FILE, LocalConsole, open_local
+from console.workstation.context import Operator
+from console.workstation.local import DATABASE_FILE, LocalConsole, open_local
 
 SHIPPED = Path(__file__).resolve().parents[2] / "resources" / "reference"
 # 10:00 in Beijing on 2026-11-30.

@@ -110,8 +110,8 @@ def test_results_are_distinct_leaves_within_the_limit(
 def test_spellings_are_kept_between_starts_and_recomputed_when_the_tree_changes(
     tmp_path: Path,
 ) -> None:
-    from console.services.local import open_local
     from console.store.spelling_cache import CACHE_FILE, load_spellings, save_spellings
+    from console.workstation.local import open_local
 
     open_local(tmp_path, REFERENCE).close()
     kept = load_spellings(tmp_path)

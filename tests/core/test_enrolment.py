@@ -14,8 +14,8 @@ import pytest
 
 from console.domain.errors import ValidationFailed
 from console.domain.intake import IntakeForm
-from console.services.context import Operator
-from console.services.local import DATABASE_FILE, LocalConsole
+from console.workstation.context import Operator
+from console.workstation.local import DATABASE_FILE, LocalConsole
 
 if TYPE_CHECKING:
     from conftest import Query

@@ -11,8 +11,8 @@ import pytest
 from console.domain.cases import SavedCase
 from console.domain.errors import NotFound, ValidationFailed
 from console.domain.intake import IntakeForm
-from console.services.context import Operator
-from console.services.local import LocalConsole
+from console.workstation.context import Operator
+from console.workstation.local import LocalConsole
 
 if TYPE_CHECKING:
     from conftest import FakeClock, Opener, Query

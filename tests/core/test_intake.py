@@ -14,8 +14,8 @@ from console.domain.enums import EventKind, Handling, Status, Urgency
 from console.domain.errors import ValidationFailed
 from console.domain.intake import IntakeForm, ValidIntake, validate
 from console.domain.reference import ReferenceData
-from console.services.context import Operator
-from console.services.local import LocalConsole
+from console.workstation.context import Operator
+from console.workstation.local import LocalConsole
 
 if TYPE_CHECKING:
     from conftest import FakeClock, Opener, Query

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from console.domain.errors import NumberingExhausted, ValidationFailed
 from console.domain.numbering import case_number, centre_day, is_valid_seat_code, spoken_form
-from console.services.local import LocalConsole
+from console.workstation.local import LocalConsole
 
 DAY = date(2026, 11, 30)
 

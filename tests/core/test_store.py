@@ -17,11 +17,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
 from console.domain.intake import IntakeForm
-from console.services.context import Operator
-from console.services.local import DATABASE_FILE, LocalConsole
 from console.store.db import SCHEMA_HEAD, current_revision, migrate, sqlite_engine
 from console.store.migrations import alembic_config, for_this_database, upgrade_to_head
 from console.store.schema import Base
+from console.workstation.context import Operator
+from console.workstation.local import DATABASE_FILE, LocalConsole
 
 if TYPE_CHECKING:
     from conftest import FakeClock, Opener, Query

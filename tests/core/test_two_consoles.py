@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from console.domain.intake import IntakeForm
-from console.services.local import LocalConsole
+from console.workstation.local import LocalConsole
 
 if TYPE_CHECKING:
     from conftest import FakeClock, Opener, Query

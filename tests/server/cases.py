@@ -15,14 +15,14 @@ import httpx
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from console.central import changes
+from console.central.changes import Actor, Mutation
+from console.central.enrolment import Enrolled
+from console.domain.clock import utc_now
 from console.domain.reference import FILES, ReferenceData, parse_reference
 from console.domain.workflow import Role
 from console.paths import REFERENCE
 from console.server.database import server_engine
-from console.services import changes
-from console.services.changes import Actor, Mutation
-from console.services.context import utc_now
-from console.services.enrolment import Enrolled
 from console.store.schema import Case
 from console.store.server_schema import AuditRow
 from tests.server.process import Server

@@ -18,11 +18,11 @@ import httpx
 from sqlalchemy import Row, Select, create_engine
 from sqlalchemy.orm import Session
 
+from console.central import accounts
+from console.central.enrolment import Enrolled, enrol
+from console.domain.clock import utc_now
 from console.domain.workflow import Role
 from console.paths import REFERENCE
-from console.services import accounts
-from console.services.context import utc_now
-from console.services.enrolment import Enrolled, enrol
 from console.store.db import session_factory
 from console.store.migrations import upgrade_to_head
 from console.store.reference_files import load_reference

@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from console.domain.clock import utc_now
+from console.domain.ids import new_id
 from console.domain.numbering import case_number, centre_day
 from console.domain.workflow import Role
-from console.services.context import utc_now
-from console.services.intake import new_id
 from console.store.schema import Case
 from console.store.server_schema import Console
 from tests.server.process import Server

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
+from console.domain.clock import utc_now
 from console.domain.workflow import Role
-from console.services.context import utc_now
 from tests.server.cases import (
     AGENCY,
     CITY_AGENCY,

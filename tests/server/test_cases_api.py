@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session
 
+from console.central import case_queries
+from console.central.accounts import Principal
+from console.central.case_queries import CaseFilter
+from console.domain.clock import utc_now
 from console.domain.workflow import Role
-from console.services import case_queries
-from console.services.accounts import Principal
-from console.services.case_queries import CaseFilter
-from console.services.context import utc_now
 from tests.server.cases import (
     AGENCY,
     OTHER_AGENCY,

@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, text
 
+from console.central import api_keys
+from console.central.enrolment import Enrolled
 from console.domain.workflow import Role
-from console.services import api_keys
-from console.services.enrolment import Enrolled
 from console.store.db import session_factory
 from tests.server.process import PASSWORD, ROOT, free_port, start_server
 

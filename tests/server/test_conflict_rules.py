@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from console.services.intake import new_id
+from console.domain.ids import new_id
 from console.store.server_schema import ConflictRow
 from tests.server.process import Server
 from tests.server.seats import Crew, Seat, cases_numbered, ledger, of, pull_all

@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import Connection, Engine, create_engine, insert, select, text
 from sqlalchemy.orm import Session
 
-from console.services import feed
-from console.services.context import utc_now
-from console.services.intake import new_id
+from console.central import feed
+from console.domain.clock import utc_now
+from console.domain.ids import new_id
 from console.store.server_schema import ChangeLog
 
 Reader = Callable[[Engine], list[int]]

@@ -10,13 +10,13 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
+from console.central import api_keys
+from console.central.changes import apply
+from console.central.mutations import Actor, Mutation
+from console.central.open311 import ACTOR
+from console.domain.clock import utc_now
 from console.domain.workflow import Role
 from console.paths import REFERENCE
-from console.services import api_keys
-from console.services.changes import apply
-from console.services.context import utc_now
-from console.services.mutations import Actor, Mutation
-from console.services.open311 import ACTOR
 from console.store.reference_files import load_reference
 from console.store.schema import Case, CaseEventRow, CaseNoteRow
 from console.store.server_schema import AuditRow, ChangeLog

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from console.central import feed
+from console.domain.clock import utc_now
+from console.domain.ids import new_id
 from console.domain.workflow import Role
 from console.server.database import server_engine
-from console.services import feed
-from console.services.context import utc_now
-from console.services.intake import new_id
 from console.store.db import session_factory
 from console.store.schema import Case, CaseAssistingAgency, CaseEventRow, CaseNoteRow
 from console.store.server_schema import Console

@@ -14,12 +14,12 @@ import httpx
 import pytest
 from sqlalchemy import Engine, select, text
 
+from console.central.changes import Actor, Mutation, apply
+from console.domain.clock import utc_now
+from console.domain.ids import new_id
 from console.domain.workflow import Role
 from console.paths import REFERENCE
 from console.server.database import server_engine
-from console.services.changes import Actor, Mutation, apply
-from console.services.context import utc_now
-from console.services.intake import new_id
 from console.store.db import session_factory
 from console.store.reference_files import load_reference
 from console.store.server_schema import Console

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from console.paths import REFERENCE
-from console.services.local import open_local
+from console.workstation.local import open_local
 from tests.ui.conftest import Starter
 from tests.ui.scenario import DESCRIPTION, PHONE
 

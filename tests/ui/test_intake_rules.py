@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from console.domain.cases import SavedCase
-from console.services.context import Operator
 from console.ui.app import ConsoleApp
 from console.ui.models import local_time
+from console.workstation.context import Operator
 from tests.ui.conftest import Starter
 from tests.ui.driving import CTRL, begin_call, press, save, type_text
 

@@ -20,11 +20,11 @@ import httpx
 import pytest
 from sqlalchemy import func, select, update
 
+from console.central import accounts, enrolment, throttle
+from console.central.accounts import LoginAttempt
+from console.central.enrolment import Enrolled
+from console.domain.clock import utc_now
 from console.domain.workflow import Role
-from console.services import accounts, enrolment, throttle
-from console.services.accounts import LoginAttempt
-from console.services.context import utc_now
-from console.services.enrolment import Enrolled
 from console.store.server_schema import AuthSession, Console, LoginFailures, SpentRefreshToken
 from tests.server.process import PASSWORD, Server, start_server
 from tests.server.seats import Seats, case_args, ledger

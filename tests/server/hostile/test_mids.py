@@ -16,14 +16,14 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from console.central.enrolment import Enrolled
 from console.domain.enums import AppealType, Handling
 from console.domain.intake import IntakeForm
 from console.domain.workflow import Role
 from console.paths import REFERENCE
-from console.services.context import Operator
-from console.services.enrolment import Enrolled
-from console.services.local import DATABASE_FILE, open_local
 from console.store.schema import Case, CaseNoteRow
+from console.workstation.context import Operator
+from console.workstation.local import DATABASE_FILE, open_local
 from tests.server.process import Server
 from tests.server.seats import Seats, cases_numbered, ledger
 

@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from console.central import api_keys, open311
+from console.central.case_docs import WITHHELD
+from console.domain.clock import utc_now
+from console.domain.ids import new_id
 from console.domain.workflow import Role
 from console.server import cli
 from console.server.database import server_engine
-from console.services import api_keys, open311
-from console.services.case_docs import WITHHELD
-from console.services.context import utc_now
-from console.services.intake import new_id
 from console.store.schema import Case
 from tests.server.cases import AGENCY, Person, person, phone_number, reference
 from tests.server.process import Server, start_server

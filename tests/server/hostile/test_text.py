@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from console.central.case_mutations import EDITABLE
+from console.central.mutations import HANDLERS
 from console.domain.workflow import Role
-from console.services.case_mutations import EDITABLE
-from console.services.mutations import HANDLERS
 from tests.server.cases import AGENCY, Cases, person
 from tests.server.process import Server
 from tests.server.seats import Seat, Seats, case_args, ledger

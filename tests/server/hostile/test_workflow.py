@@ -19,11 +19,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from console.central import changes
+from console.domain.clock import utc_now
 from console.domain.enums import Status
+from console.domain.ids import new_id
 from console.domain.workflow import Action, Role
-from console.services import changes
-from console.services.context import utc_now
-from console.services.intake import new_id
 from console.store.schema import Case
 from tests.server.cases import (
     AGENCY,

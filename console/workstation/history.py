@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from console.domain.cases import REPEAT_WINDOW, CallerHistory
 from console.domain.phone import parse_phone
-from console.services.context import Clock, Units
+from console.workstation.context import Clock, Units
 
 PAGE = 100
 

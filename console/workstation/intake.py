@@ -6,30 +6,25 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-import uuid6
-
 from console.domain.cases import SavedCase
 from console.domain.enums import EventKind, Handling, Status, Urgency, parse_enum
 from console.domain.errors import ValidationFailed
+from console.domain.ids import new_id
 from console.domain.intake import IntakeForm, ValidIntake, resolve_location, validate
 from console.domain.numbering import case_number, centre_day
 from console.domain.reference import ReferenceData
 from console.domain.routing import AgencySuggestion, suggest_agency
 from console.domain.sla import DeadlineSuggestion, suggest_deadline
-from console.services.context import Clock, Operator, Units
-from console.services.drafts import DRAFT_SLOT
 from console.store.repositories import NewEvent
 from console.store.uow import UnitOfWork
+from console.workstation.context import Clock, Operator, Units
+from console.workstation.drafts import DRAFT_SLOT
 
 
 @dataclass(frozen=True)
 class Suggestions:
     agency: AgencySuggestion | None
     deadline: DeadlineSuggestion
-
-
-def new_id() -> str:
-    return str(uuid6.uuid7())
 
 
 class IntakeService:

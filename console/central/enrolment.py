@@ -25,9 +25,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from console.central.accounts import AuthFailed, digest
 from console.domain.errors import FieldError, NotFound, ValidationFailed
 from console.domain.numbering import centre_day, is_valid_seat_code
-from console.services.accounts import AuthFailed, digest
 from console.store.schema import Case
 from console.store.server_schema import AuthSession, ConflictRow, Console, EnrolCode
 

@@ -33,8 +33,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from console.central import case_docs
 from console.domain.errors import FieldError, ValidationFailed
-from console.services import case_docs
 from console.store.schema import OPEN_STATUSES, Case, MetaRow
 from console.store.server_schema import ChangeLog
 

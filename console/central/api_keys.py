@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from console.central.accounts import digest
 from console.domain.errors import FieldError, ValidationFailed
-from console.services.accounts import digest
-from console.services.intake import new_id
+from console.domain.ids import new_id
 from console.store.server_schema import ApiKey
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from console.services.context import Clock, Units
+from console.workstation.context import Clock, Units
 
 DRAFT_SLOT = "intake"
 

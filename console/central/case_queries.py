@@ -24,12 +24,12 @@ from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
+from console.central.accounts import Principal
 from console.domain.cases import REPEAT_WINDOW
 from console.domain.enums import AppealType, EventKind, Handling, Status, Urgency
 from console.domain.errors import FieldError, NotFound, ValidationFailed
 from console.domain.phone import Phone, parse_phone
 from console.domain.workflow import Role
-from console.services.accounts import Principal
 from console.store.schema import (
     OPEN_STATUSES,
     Case,

@@ -7,11 +7,11 @@ from datetime import datetime
 from console.domain.cases import CaseDetail, CaseNote, CaseSummary
 from console.domain.enums import EventKind
 from console.domain.errors import FieldError, NotFound, ValidationFailed
+from console.domain.ids import new_id
 from console.domain.numbering import CENTRE_TZ
 from console.domain.text import typed
-from console.services.context import Clock, Operator, Units
-from console.services.intake import new_id
 from console.store.repositories import NewEvent
+from console.workstation.context import Clock, Operator, Units
 
 MAX_NOTE = 2000
 PAGE = 100

@@ -6,7 +6,7 @@ import uuid
 
 from console.domain.errors import FieldError, ValidationFailed
 from console.domain.numbering import is_valid_seat_code, sequence_of
-from console.services.context import Operator, Units
+from console.workstation.context import Operator, Units
 
 MAX_NAME = 50
 

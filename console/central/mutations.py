@@ -27,9 +27,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from sqlalchemy.orm import Session
 
 from console.domain.enums import EventKind
+from console.domain.ids import new_id
 from console.domain.reference import ReferenceData
 from console.domain.workflow import Role
-from console.services.intake import new_id
 from console.store.schema import Base, Case, CaseEventRow
 from console.store.server_schema import AuditRow, ChangeLog
 

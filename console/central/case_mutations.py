@@ -13,13 +13,9 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from console.domain.enums import EventKind
-from console.domain.phone import parse_phone
-from console.domain.workflow import Action
-from console.services.case_checks import acting_on, allow, text_arg, uuid_arg
-from console.services.case_create import Run
-from console.services.intake import new_id
-from console.services.mutations import (
+from console.central.case_checks import acting_on, allow, text_arg, uuid_arg
+from console.central.case_create import Run
+from console.central.mutations import (
     APPLIED,
     CONFLICT,
     Applying,
@@ -28,6 +24,10 @@ from console.services.mutations import (
     handles,
     handles_runs,
 )
+from console.domain.enums import EventKind
+from console.domain.ids import new_id
+from console.domain.phone import parse_phone
+from console.domain.workflow import Action
 from console.store.schema import Case, CaseNoteRow
 from console.store.server_schema import AuditRow, ConflictRow
 

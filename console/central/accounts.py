@@ -28,11 +28,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
+from console.central import throttle
 from console.domain.errors import ConsoleError, FieldError, ValidationFailed
+from console.domain.ids import new_id
 from console.domain.reference import ReferenceData
 from console.domain.workflow import Role
-from console.services import throttle
-from console.services.intake import new_id
 from console.store.repositories import prune
 from console.store.server_schema import Account, AuthSession, Console, SpentRefreshToken
 

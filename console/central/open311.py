@@ -22,17 +22,9 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from console.domain.enums import AppealType, EventKind, Handling, Status, Urgency
-from console.domain.numbering import MAX_DAILY, centre_day
-from console.domain.phone import parse_phone
-from console.domain.reference import Category, ReferenceData
-from console.domain.routing import suggest_agency
-from console.domain.sla import suggest_deadline
-from console.domain.workflow import Role
-from console.services import api_keys
-from console.services.case_checks import text_arg
-from console.services.intake import new_id
-from console.services.mutations import (
+from console.central import api_keys
+from console.central.case_checks import text_arg
+from console.central.mutations import (
     APPLIED,
     Actor,
     Applying,
@@ -42,6 +34,14 @@ from console.services.mutations import (
     apply,
     handles,
 )
+from console.domain.enums import AppealType, EventKind, Handling, Status, Urgency
+from console.domain.ids import new_id
+from console.domain.numbering import MAX_DAILY, centre_day
+from console.domain.phone import parse_phone
+from console.domain.reference import Category, ReferenceData
+from console.domain.routing import suggest_agency
+from console.domain.sla import suggest_deadline
+from console.domain.workflow import Role
 from console.store.repositories import CounterRepository
 from console.store.schema import Case, CaseEventRow, CaseNoteRow
 from console.store.server_schema import Open311Token

@@ -8,19 +8,20 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from console.domain.category_search import CategoryIndex
+from console.domain.clock import utc_now
 from console.domain.errors import ReferenceProblem
 from console.domain.reference import ReferenceData
 from console.paths import make_private
-from console.services.cases import CaseService
-from console.services.context import Clock, Units, utc_now
-from console.services.drafts import DraftService
-from console.services.history import HistoryService
-from console.services.intake import IntakeService
-from console.services.setup import SetupService
 from console.store.db import migrate, session_factory, sqlite_engine
 from console.store.reference_files import load_reference
 from console.store.spelling_cache import load_spellings, save_spellings
 from console.store.uow import UnitOfWork
+from console.workstation.cases import CaseService
+from console.workstation.context import Clock, Units
+from console.workstation.drafts import DraftService
+from console.workstation.history import HistoryService
+from console.workstation.intake import IntakeService
+from console.workstation.setup import SetupService
 
 DATABASE_FILE = "console.sqlite3"
 

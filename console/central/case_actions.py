@@ -15,6 +15,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from console.central.case_checks import STAFF, acting_on, text_arg, time_arg
+from console.central.mutations import (
+    APPLIED,
+    Actor,
+    Applying,
+    Mutation,
+    Outcome,
+    Rejected,
+    apply,
+    handles,
+)
 from console.domain.enums import EventKind, Status
 from console.domain.errors import FieldError, ValidationFailed
 from console.domain.reference import ReferenceData
@@ -25,17 +36,6 @@ from console.domain.workflow import (
     Action,
     Refusal,
     next_status,
-)
-from console.services.case_checks import STAFF, acting_on, text_arg, time_arg
-from console.services.mutations import (
-    APPLIED,
-    Actor,
-    Applying,
-    Mutation,
-    Outcome,
-    Rejected,
-    apply,
-    handles,
 )
 from console.store.schema import Case
 from console.store.server_schema import Account

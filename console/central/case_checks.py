@@ -8,9 +8,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from console.central.mutations import Actor, Applying, Rejected
 from console.domain.enums import Status
 from console.domain.workflow import RULES, Action, Refusal, Role, may, refusal
-from console.services.mutations import Actor, Applying, Rejected
 from console.store.schema import Case
 
 STAFF = RULES[Action.CREATE].roles

@@ -1,1 +1,0 @@
-"""Use cases: intake, caller history, cases, drafts, workstation setup. No Qt."""
