@@ -21,7 +21,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true
-from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from console.central.accounts import Principal
@@ -30,6 +29,7 @@ from console.domain.enums import AppealType, EventKind, Handling, Status, Urgenc
 from console.domain.errors import FieldError, NotFound, ValidationFailed
 from console.domain.phone import Phone, parse_phone
 from console.domain.workflow import Role
+from console.store.repositories import OPEN_FIRST_NEWEST
 from console.store.schema import (
     OPEN_STATUSES,
     Case,
@@ -42,7 +42,6 @@ CASE_NO_LENGTH = 13
 # The statuses in which the work is not answered yet: past its deadline such a case is overdue.
 # A replied case waits for the follow-up call; the agency's clock has stopped.
 AWAITING_RESULT = tuple(s for s in OPEN_STATUSES if s != Status.REPLIED.value)
-_OPEN_FIRST = sql_case((Case.status.in_(OPEN_STATUSES), 0), else_=1)
 
 
 @dataclass(frozen=True)
@@ -218,7 +217,7 @@ def caller_history(
     query = (
         select(Case)
         .where(Case.caller_phone == phone.e164, visible_to(viewer))
-        .order_by(_OPEN_FIRST, Case.created_at.desc(), Case.id.desc())
+        .order_by(*OPEN_FIRST_NEWEST)
     )
     since = now - REPEAT_WINDOW
     recent = select(Case.id).where(

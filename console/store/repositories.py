@@ -38,7 +38,13 @@ _SUMMARY_COLUMNS = (
     Case.deadline_at,
     Case.description,
 )
-_OPEN_FIRST = case((Case.status.in_(OPEN_STATUSES), 0), else_=1)
+# Lists of cases: open ones first, then the newest; the id settles cases of the same moment,
+# so that every page of every size cuts the same list (the console's and the server's alike).
+OPEN_FIRST_NEWEST = (
+    case((Case.status.in_(OPEN_STATUSES), 0), else_=1),
+    Case.created_at.desc(),
+    Case.id.desc(),
+)
 
 
 def prune(session: Session, key: Any, ended: ColumnElement[bool], batch: int) -> None:
@@ -140,7 +146,7 @@ class CaseRepository:
         query = (
             select(*_SUMMARY_COLUMNS)
             .where(Case.caller_phone == phone_e164)
-            .order_by(_OPEN_FIRST, Case.created_at.desc())
+            .order_by(*OPEN_FIRST_NEWEST)
             .offset(offset)
             .limit(limit)
         )
@@ -160,7 +166,7 @@ class CaseRepository:
                 Case.seat_code == seat_code,
                 or_(Case.created_at >= since, Case.status.in_(OPEN_STATUSES)),
             )
-            .order_by(_OPEN_FIRST, Case.created_at.desc())
+            .order_by(*OPEN_FIRST_NEWEST)
             .offset(offset)
             .limit(limit)
         )

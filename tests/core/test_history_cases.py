@@ -120,6 +120,23 @@ def test_history_pages_are_disjoint_and_in_order(
     assert tuple(c for page in pages for c in page) == everything
 
 
+def test_cases_taken_in_the_same_second_keep_one_order_on_every_page(
+    console: LocalConsole, operator: Operator, complaint: IntakeForm, consultation: IntakeForm
+) -> None:
+    # A busy seat saves several calls of one caller within the clock's resolution: the newer
+    # id first, so that every page of every size cuts the same list (the server's order too).
+    answered = [console.intake.submit(consultation, operator).id for _ in range(5)]
+    dispatched = [console.intake.submit(complaint, operator).id for _ in range(20)]
+    expected = sorted(dispatched, reverse=True) + sorted(answered, reverse=True)
+    for size in (2, 3, 7, 25):
+        pages = range(0, 25, size)
+        history = [
+            c.id for o in pages for c in console.history.caller_history(MOBILE, o, size).cases
+        ]
+        mine = [c.id for o in pages for c in console.cases.my_cases(operator, o, size)]
+        assert history == expected == mine, size
+
+
 @pytest.mark.parametrize("typed", ["1380013", "138", "", "abc"])
 def test_incomplete_number_has_an_empty_history(
     console: LocalConsole, operator: Operator, complaint: IntakeForm, typed: str
