@@ -22,12 +22,13 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from console.central.case_checks import require, text_arg, time_arg, uuid_arg
-from console.central.mutations import APPLIED, CONFLICT, Applying, Outcome, Rejected, bulk_insert
+from console.central.mutations import APPLIED, CONFLICT, Applying, Outcome, Rejected
 from console.domain.enums import EventKind, Handling, Status
 from console.domain.ids import new_id
 from console.domain.intake import IntakeForm, validate
 from console.domain.numbering import MAX_DAILY, is_valid_seat_code
 from console.domain.workflow import Action
+from console.store.bulk import bulk_insert
 from console.store.schema import Case, CaseAssistingAgency
 from console.store.server_schema import ConflictRow, Console
 

@@ -27,9 +27,10 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from console.central import changes  # noqa: F401  (registers every mutation handler)
-from console.central.mutations import Actor, Mutation, Outcome, apply_all, bulk_insert
+from console.central.mutations import Actor, Mutation, Outcome, apply_all
 from console.domain.errors import ConsoleError, FieldError, ValidationFailed
 from console.domain.reference import ReferenceData
+from console.store.bulk import bulk_insert
 from console.store.server_schema import Console, MutationResult
 
 MAX_BATCH = 100

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from console.central.mutations import bulk_insert
 from console.domain.clock import utc_now
 from console.domain.ids import new_id
 from console.domain.workflow import Role
 from console.server.database import server_engine
+from console.store.bulk import bulk_insert
 from console.store.schema import Case
 from console.store.server_schema import ConflictRow, Console
 from tests.server.cases import AGENCY, Cases, open_cases, person
