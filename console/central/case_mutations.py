@@ -24,8 +24,10 @@ from console.central.mutations import (
     handles,
     handles_runs,
 )
-from console.domain.enums import EventKind
+from console.domain.cases import MAX_NOTE
+from console.domain.enums import EventKind, Urgency, parse_enum
 from console.domain.ids import new_id
+from console.domain.intake import LIMITS, MIN_DESCRIPTION
 from console.domain.phone import parse_phone
 from console.domain.workflow import Action
 from console.store.schema import Case, CaseNoteRow
@@ -44,7 +46,9 @@ EDITABLE = (
     "callback_phone",
     "lead_agency_code",
 )
-MAX_NOTE = 2000
+# The form's names of the fields whose names differ on the case; codes and numbers are short.
+_FORM_FIELDS = {"district_name": "district", "street_name": "street"}
+CODE_LIMIT = 30
 
 
 @handles("case.create")
@@ -114,10 +118,9 @@ def _sort_out(
 def _checked_field(ctx: Applying, name: str, value: Any) -> Any:
     if not isinstance(value, str):
         raise Rejected("invalid_args", field=name)
-    limits = {"description": 4000, "address": 200, "caller_name": 50, "community": 50}
-    if len(value) > limits.get(name, 30):
+    if len(value) > LIMITS.get(_FORM_FIELDS.get(name, name), CODE_LIMIT):
         raise Rejected("invalid_args", field=name)
-    if name == "urgency" and value not in ("normal", "urgent", "emergency"):
+    if name == "urgency" and parse_enum(Urgency, value) is None:
         raise Rejected("invalid_args", field=name)
     if name == "category_code" and value not in ctx.reference.categories:
         raise Rejected("invalid_args", field=name)
@@ -128,7 +131,7 @@ def _checked_field(ctx: Applying, name: str, value: Any) -> Any:
         if phone is None:
             raise Rejected("invalid_args", field=name)
         return phone.e164
-    if name == "description" and len(value.strip()) < 5:
+    if name == "description" and len(value.strip()) < MIN_DESCRIPTION:
         raise Rejected("invalid_args", field=name)
     return value.strip()
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from console.domain.enums import AppealType, EventKind, Handling, Status, Urgency
 
 REPEAT_WINDOW = timedelta(days=30)
+MAX_NOTE = 2000  # characters of a note, on the console and on the server
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from console.domain.cases import CaseDetail, CaseNote, CaseSummary
+from console.domain.cases import MAX_NOTE, CaseDetail, CaseNote, CaseSummary
 from console.domain.enums import EventKind
 from console.domain.errors import FieldError, NotFound, ValidationFailed
 from console.domain.ids import new_id
@@ -13,7 +13,6 @@ from console.domain.text import typed
 from console.store.repositories import NewEvent
 from console.workstation.context import Clock, Operator, Units
 
-MAX_NOTE = 2000
 PAGE = 100
 
 
