@@ -7,7 +7,6 @@ extensions, void and merge; a follow-up call closes a replied case or reopens it
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -29,6 +28,7 @@ from console.central.mutations import (
 from console.domain.enums import EventKind, Status
 from console.domain.errors import FieldError, ValidationFailed
 from console.domain.reference import ReferenceData
+from console.domain.text import CONTROL
 from console.domain.workflow import (
     RETURN_REASONS,
     SATISFIED,
@@ -39,8 +39,6 @@ from console.domain.workflow import (
 )
 from console.store.schema import Case
 from console.store.server_schema import Account
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _act(
@@ -54,7 +52,7 @@ def _act(
 def _text(args: dict[str, Any], name: str, limit: int) -> str:
     """Required text without control characters (PostgreSQL refuses NUL; none belongs here)."""
     value = text_arg(args, name, limit)
-    if _CONTROL.search(value):
+    if CONTROL.search(value):
         raise Rejected("invalid_args", field=name)
     return value
 

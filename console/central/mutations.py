@@ -13,7 +13,6 @@ cost more than all the rest of a push. Should the writing fail, each is applied 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 from console.domain.enums import EventKind
 from console.domain.ids import new_id
 from console.domain.reference import ReferenceData
+from console.domain.text import UNSTORABLE
 from console.domain.workflow import Role
 from console.store.bulk import bulk_insert
 from console.store.schema import Case, CaseEventRow
@@ -36,9 +36,6 @@ APPLIED = "applied"
 CONFLICT = "conflict"
 REJECTED = "rejected"
 MAX_ID = 36  # a UUID's text
-# Text no database can store: PostgreSQL's text holds no NUL, and a lone surrogate (JSON lets
-# "\ud800" through) has no UTF-8 form, so neither could be stored nor even answered.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 log = logging.getLogger(__name__)
 
 
@@ -184,11 +181,11 @@ def unstorable_text(value: object) -> str | None:
     pending: list[tuple[tuple[object, ...], object]] = [((), value)]
     while pending:  # not recursive: JSON nests deeper than Python's stack
         path, item = pending.pop()
-        if isinstance(item, str) and _UNSTORABLE.search(item):
+        if isinstance(item, str) and UNSTORABLE.search(item):
             return _shown(path)
         if isinstance(item, dict):
             for key, inner in item.items():
-                if isinstance(key, str) and _UNSTORABLE.search(key):
+                if isinstance(key, str) and UNSTORABLE.search(key):
                     return _shown((*path, key))
                 pending.append(((*path, key), inner))
         elif isinstance(item, list):
@@ -198,7 +195,7 @@ def unstorable_text(value: object) -> str | None:
 
 def _shown(path: tuple[object, ...]) -> str:
     text = ".".join(map(str, path))
-    return _UNSTORABLE.sub(lambda found: f"\\u{ord(found[0]):04x}", text)
+    return UNSTORABLE.sub(lambda found: f"\\u{ord(found[0]):04x}", text)
 
 
 def _refusal(mutation: Mutation) -> Outcome | None:

@@ -19,13 +19,11 @@ import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import case, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from console.store.repositories import prune
+from console.store.repositories import insert_or_update, prune
 from console.store.server_schema import LoginFailures
 
 WINDOW = timedelta(minutes=15)
@@ -54,9 +52,8 @@ class Keys:
 def source(host: str | None) -> str:
     """The address an attempt is counted under: an IPv6 host by its /64, since one
     subscriber usually holds a whole /64."""
-    try:
-        ip = ipaddress.ip_address((host or "").split("%")[0])
-    except ValueError:
+    ip = _ip(host)
+    if ip is None:
         return (host or "unknown")[:100]
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped is not None:
@@ -67,11 +64,15 @@ def source(host: str | None) -> str:
 
 def shared(host: str | None, networks: tuple[str, ...]) -> bool:
     """Whether `host` is in one of the `networks` (CIDR) that many people log in from."""
+    ip = _ip(host)
+    return ip is not None and any(ip in ipaddress.ip_network(net) for net in networks)
+
+
+def _ip(host: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        ip = ipaddress.ip_address((host or "").split("%")[0])
+        return ipaddress.ip_address((host or "").split("%")[0])  # without an IPv6 zone
     except ValueError:
-        return False
-    return any(ip in ipaddress.ip_network(network, strict=False) for network in networks)
+        return None
 
 
 def wait(session: Session, keys: Keys, now: datetime) -> int | None:
@@ -109,8 +110,7 @@ def forgive(session: Session, keys: Keys) -> None:
 def _bump(session: Session, key: str, now: datetime) -> None:
     """One more failure for `key`, in a new window if its last one has ended: one upsert,
     so concurrent first failures of a key do not collide."""
-    insert: Any = postgresql.insert if _postgres(session) else sqlite.insert
-    new = insert(LoginFailures).values(key=key, window_start=now, failures=1)
+    new = insert_or_update(session, LoginFailures).values(key=key, window_start=now, failures=1)
     ended = LoginFailures.window_start <= now - WINDOW
     upsert = new.on_conflict_do_update(
         index_elements=[LoginFailures.key],
@@ -126,7 +126,3 @@ def _bump(session: Session, key: str, now: datetime) -> None:
 
 def _prune(session: Session, now: datetime) -> None:
     prune(session, LoginFailures.key, LoginFailures.window_start <= now - WINDOW, PRUNE_BATCH)
-
-
-def _postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"

@@ -34,6 +34,7 @@ from console.central import open311
 from console.central.open311 import Open311Error, Receipt, RequestView, ServiceType
 from console.domain.numbering import CENTRE_TZ
 from console.domain.reference import ReferenceData
+from console.domain.text import CONTROL
 from console.server.cases_api import in_range
 from console.server.config import ServerConfig
 from console.server.deps import Db, Now, Reference
@@ -45,7 +46,6 @@ CONTACT = "北京12345市民服务热线：请拨打12345。Beijing 12345 citize
 KEY_SERVICE = "API keys are issued by the 12345 centre's system administrators on request."
 # A list's items are named after the list, in the singular ("services" holds "service").
 _ITEM_EXCEPTIONS = {"service_requests": "request"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Patterns shared by the OpenAPI schema and the checks: `\s` and `\d` differ between Python,
 # JSON Schema and pydantic's regex, so Python's whitespace and the digits are spelt out.
 _WS = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -161,7 +161,7 @@ class NewRequest(BaseModel):
     @field_validator("description", mode="after")
     @classmethod
     def _plain_text(cls, value: str) -> str:
-        if _CONTROL.search(value) or _HTML.search(value):
+        if CONTROL.search(value) or _HTML.search(value):
             raise ValueError("must be plain text, without HTML or control characters")
         return value
 

@@ -56,7 +56,7 @@ def prune(session: Session, key: Any, ended: ColumnElement[bool], batch: int) ->
     session.execute(delete(key.class_).where(key.in_(chosen)))
 
 
-def _upsert(session: Session, table: type[Any]) -> Any:
+def insert_or_update(session: Session, table: type[Any]) -> Any:
     """INSERT … ON CONFLICT for whichever of the two databases the session is on."""
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
@@ -228,7 +228,7 @@ class CounterRepository:
 
     def next(self, day: str) -> int:
         """The next number of the day; the increment commits with the case that uses it."""
-        upsert = _upsert(self._session, DailyCounter).values(day=day, last_seq=1)
+        upsert = insert_or_update(self._session, DailyCounter).values(day=day, last_seq=1)
         upsert = upsert.on_conflict_do_update(
             index_elements=[DailyCounter.day], set_={"last_seq": DailyCounter.last_seq + 1}
         ).returning(DailyCounter.last_seq)
@@ -236,7 +236,7 @@ class CounterRepository:
 
     def at_least(self, day: str, last_seq: int) -> None:
         """Number the day's next case after `last_seq`, if it is not already past it."""
-        upsert = _upsert(self._session, DailyCounter).values(day=day, last_seq=last_seq)
+        upsert = insert_or_update(self._session, DailyCounter).values(day=day, last_seq=last_seq)
         self._session.execute(
             upsert.on_conflict_do_update(
                 index_elements=[DailyCounter.day],
@@ -292,7 +292,7 @@ class MetaRepository:
         return row.value if row else None
 
     def set(self, key: str, value: str) -> None:
-        upsert = _upsert(self._session, MetaRow).values(key=key, value=value)
+        upsert = insert_or_update(self._session, MetaRow).values(key=key, value=value)
         self._session.execute(
             upsert.on_conflict_do_update(index_elements=[MetaRow.key], set_={"value": value})
         )
@@ -303,7 +303,9 @@ class DraftRepository:
         self._session = session
 
     def save(self, slot: str, payload: str, at: datetime) -> None:
-        upsert = _upsert(self._session, DraftRow).values(slot=slot, payload=payload, updated_at=at)
+        upsert = insert_or_update(self._session, DraftRow).values(
+            slot=slot, payload=payload, updated_at=at
+        )
         self._session.execute(
             upsert.on_conflict_do_update(
                 index_elements=[DraftRow.slot], set_={"payload": payload, "updated_at": at}

@@ -17,13 +17,12 @@ import pytest
 from sqlalchemy import func, select
 
 from console.central.enrolment import Enrolled
-from console.domain.enums import AppealType, Handling
-from console.domain.intake import IntakeForm
 from console.domain.workflow import Role
 from console.paths import REFERENCE
 from console.store.schema import Case, CaseNoteRow
 from console.workstation.context import Operator
 from console.workstation.local import DATABASE_FILE, open_local
+from tests.forms import COMPLAINT
 from tests.server.process import Server
 from tests.server.seats import Seats, cases_numbered, ledger
 
@@ -92,7 +91,9 @@ class Workstation:
         return found
 
     def take_call(self, description: str) -> str:
-        return self.local.intake.submit(replace(CALL, description=description), self.operator).id
+        return self.local.intake.submit(
+            replace(COMPLAINT, description=description), self.operator
+        ).id
 
     def note(self, case_id: str, text: str) -> None:
         self.local.cases.add_note(case_id, text, self.operator)
@@ -200,17 +201,3 @@ def _stored_cases(server: Server, ids: list[str]) -> dict[str, int]:
 def _notes_of(server: Server, ids: list[str]) -> dict[str, int]:
     query = select(CaseNoteRow.case_id, func.count()).where(CaseNoteRow.case_id.in_(ids))
     return {case_id: int(n) for case_id, n in server.rows(query.group_by(CaseNoteRow.case_id))}
-
-
-CALL = IntakeForm(
-    caller_phone="13800138000",
-    appeal_type=AppealType.COMPLAINT.value,
-    category_code="010101",
-    district="朝阳区",
-    street="三里屯街道",
-    address="三里屯路19号南侧人行道",
-    description="",
-    caller_name="张先生",
-    handling=Handling.DISPATCH.value,
-    lead_agency_code="S110105004",
-)
