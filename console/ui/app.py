@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console.domain.errors import ValidationFailed
-from console.paths import REFERENCE, STYLES, default_data_dir, make_private
+from console.paths import REFERENCE, STYLES, default_data_dir
 from console.ui.context import UiContext
 from console.ui.first_start import FirstStartDialog
 from console.ui.i18n import LANGUAGES, Languages, system_language
@@ -92,7 +92,8 @@ class ConsoleApp:
         self.data_dir: Path = args.data_dir or default_data_dir()
         # The log, settings and database this process makes: readable by its user only.
         self._umask = os.umask(0o077)
-        make_private(self.data_dir)
+        # An older folder's files are made private with the database, off this thread.
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._log_handler = _setup_logging(self.data_dir / LOG_FILE)
         existing = QApplication.instance()
         self.qt = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
