@@ -100,11 +100,6 @@ class ConsoleApp:
         self.qt.setApplicationName("12345 Hotline Console")
         self.tasks = TaskRunner()
         self.tasks.failed.connect(self._on_task_failed)
-        self.tasks.write(
-            lambda: _open(self.data_dir, args.seat, args.operator),
-            self._on_opened,
-            self._on_open_failed,
-        )
         self.settings = QSettings(str(self.data_dir / "settings.ini"), QSettings.Format.IniFormat)
         self.languages = Languages(self.qt)
         self.languages.use(args.lang or str(self.settings.value("language", system_language())))
@@ -117,6 +112,12 @@ class ConsoleApp:
         self.window.activateWindow()
         self.console: LocalConsole | None = None
         self._closed = False
+        # Opened once the window exists: its result is shown in the window.
+        self.tasks.write(
+            lambda: _open(self.data_dir, args.seat, args.operator),
+            self._on_opened,
+            self._on_open_failed,
+        )
 
     def choose_language(self, language: str) -> None:
         self.languages.use(language)
