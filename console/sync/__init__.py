@@ -1,0 +1,2 @@
+"""The console's sync with the central server: push the outbox, pull the scope, follow the
+live channel. No Qt: the UI shows its state through callbacks it turns into signals."""
