@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from console.domain.enums import AppealType, EventKind, Handling, Status, Urgency
 
 REPEAT_WINDOW = timedelta(days=30)
 MAX_NOTE = 2000  # characters of a note, on the console and on the server
+
+
+class Badge(StrEnum):
+    """A case's sync state, shown on each case row."""
+
+    LOCAL = "local"  # a standalone console: nothing to show
+    SYNCED = "synced"
+    WAITING = "waiting"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from console.domain.cases import Badge
+
+__all__ = ["Badge"]  # a case row's sync state lives in the domain, with the row
+
 
 class Link(StrEnum):
     """How the console stands with the centre, as the status bar says it."""
@@ -64,16 +68,6 @@ class Arrived:
     case_ids: frozenset[str]  # created or changed: refresh any view that shows them
     left: tuple[Left, ...] = ()
     conflicts: int = 0  # new conflicts or rejections found among push results
-
-
-class Badge(StrEnum):
-    """A case's sync state, on each case row."""
-
-    LOCAL = "local"  # standalone console: no badge
-    SYNCED = "synced"
-    WAITING = "waiting"
-    CONFLICT = "conflict"
-    REJECTED = "rejected"
 
 
 @dataclass(frozen=True)
