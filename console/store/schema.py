@@ -1,9 +1,11 @@
-"""The tables. One schema for the console's local SQLite and the central PostgreSQL."""
+"""The tables: the cases both programs hold, and the console's own; the server's own are in
+`server_schema`. A table only one program's database holds says so (`only_on`), and only that
+program's migrations build it."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from sqlalchemy import (
     JSON,
@@ -55,6 +57,11 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def only_on(program: Literal["console", "server"]) -> dict[str, Any]:
+    """The table options of a table only one program's database holds."""
+    return {"info": {"only_on": program}}
 
 
 class Base(DeclarativeBase):
@@ -181,7 +188,7 @@ class OutboxRow(Base):
     """Mutations waiting for the server, numbered 1, 2, 3… per console."""
 
     __tablename__ = "outbox"
-    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+    __table_args__ = {"sqlite_autoincrement": True, **only_on("console")}  # noqa: RUF012
 
     mid: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(40))
@@ -206,6 +213,7 @@ class DailyCounter(Base):
 
 class DraftRow(Base):
     __tablename__ = "drafts"
+    __table_args__ = only_on("console")
 
     slot: Mapped[str] = mapped_column(String(40), primary_key=True)
     payload: Mapped[str] = mapped_column(Text)
