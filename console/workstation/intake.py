@@ -58,9 +58,7 @@ class IntakeService:
         values = self._case_values(valid, operator, now)
         assisting = [(c, self._ref.agencies[c].name) for c in form.assisting_agency_codes]
         with self._units.write() as uow:
-            values["case_no"] = case_number(
-                centre_day(now), operator.seat_code, uow.counters.next(f"{centre_day(now):%Y%m%d}")
-            )
+            values["case_no"] = _free_number(uow, operator.seat_code, now)
             uow.cases.add(values, assisting)
             self._record_events(uow, values, operator, now)
             uow.outbox.append("case.create", _mutation_args(values, assisting), now, values["id"])
@@ -123,6 +121,17 @@ class IntakeService:
                     new_id(), values["id"], now, kind, operator.name, operator.seat_code, detail
                 )
             )
+
+
+def _free_number(uow: UnitOfWork, seat_code: str, now: datetime) -> str:
+    """The seat's next number of the day that no case here holds. A database restored from an
+    older copy counts on from where the copy was, and its sync may have brought back since the
+    cases the seat numbered after that copy was made."""
+    day = centre_day(now)
+    while True:
+        number = case_number(day, seat_code, uow.counters.next(f"{day:%Y%m%d}"))
+        if not uow.cases.number_held(number):
+            return number
 
 
 def _rule_text(suggestion: AgencySuggestion | None) -> str:
