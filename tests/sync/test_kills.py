@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -28,7 +28,8 @@ from tests.sync.console_process import QUICK_HASH, Launcher, Order, Run
 
 KILLS = 100
 PRELOAD = 1500  # cases on the server before the consoles start: a download of many pages
-DOWNLOAD_PAGE = 50
+DOWNLOAD_PAGE = 50  # small pages while killed, so that a download takes many
+CONVERGE_PAGE = 1000
 TRAFFIC_EVERY_S = 0.1  # another console's calls, so that the killed one always has a pull
 PACE_S = 0.005  # between the killed console's calls
 SEED = 8
@@ -179,7 +180,7 @@ class Killer:
                 tally.lost |= (tally.saved - cases) | (tally.noted - notes)
 
     def converge(self, data_dir: Path) -> None:
-        run = self.launcher.start(self.order(data_dir, 0))
+        run = self.launcher.start(replace(self.order(data_dir, 0), page=CONVERGE_PAGE))
         assert self.launcher.wait(run) == 0, f"the console did not converge: {run.lines[-3:]}"
 
 
