@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 # The head of each program's migration branch: bump with a new migration (the tests check they
 # are Alembic's), so the console can skip loading Alembic at start when its database is current
 # and a server instance can tell a database it cannot serve.
-CONSOLE_HEAD = "c0005"
+CONSOLE_HEAD = "c0006"
 SERVER_HEAD = "s0005"
 
 

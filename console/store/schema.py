@@ -185,16 +185,43 @@ class CaseNoteRow(Base):
 
 
 class OutboxRow(Base):
-    """Mutations waiting for the server, numbered 1, 2, 3… per console."""
+    """Mutations for the server, numbered 1, 2, 3… per console, each with the server's answer
+    once it came: `state` pending, then applied, conflict or rejected."""
 
     __tablename__ = "outbox"
-    __table_args__ = {"sqlite_autoincrement": True, **only_on("console")}  # noqa: RUF012
+    __table_args__ = (
+        # A case's badge: the state of its newest mutation.
+        Index("ix_outbox_case_id_mid", "case_id", "mid"),
+        Index("ix_outbox_state_mid", "state", "mid"),
+        {"sqlite_autoincrement": True, **only_on("console")},
+    )
 
     mid: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(40))
     args: Mapped[str] = mapped_column(Text)
     created_at: Mapped[utc]
     state: Mapped[str] = mapped_column(String(16), default="pending")
+    case_id: Mapped[str] = mapped_column(String(36), default="", server_default="")
+    # The case's values the change replaced, to put back when the server refuses it.
+    before: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    result: Mapped[str] = mapped_column(Text, default="", server_default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # A conflict or rejection the user has dealt with (apply mine again, keep theirs).
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SeatUser(Base):
+    """Who signed in at this workstation while it was online: what lets them sign in again
+    when the server cannot be reached (a slow hash of the password, never the password)."""
+
+    __tablename__ = "seat_users"
+    __table_args__ = only_on("console")
+
+    username: Mapped[str] = mapped_column(String(50), primary_key=True)
+    verifier: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(50))
+    role: Mapped[str] = mapped_column(String(16))
+    signed_in_at: Mapped[utc]
 
 
 class MetaRow(Base):

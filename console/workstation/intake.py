@@ -71,7 +71,7 @@ class IntakeService:
             assisting = [(c, self._ref.agencies[c].name) for c in new.assisting_agencies]
             uow.cases.add(values, assisting)
             self._record_events(uow, values, operator, now)
-            uow.outbox.append("case.create", new.to_args(), now)
+            uow.outbox.append("case.create", new.to_args(), now, new.id)
             uow.drafts.clear(DRAFT_SLOT)
             uow.commit()
         return SavedCase(new.id, new.case_no, new.status, new.deadline_at)
