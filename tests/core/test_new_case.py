@@ -25,16 +25,24 @@ Query = Callable[[Path, str], list[tuple[Any, ...]]]
 SHARED_HISTORY_CONSOLE = Path(__file__).parent / "data" / "console-0004.sql"
 
 
-def _sent(query: Query, data_dir: Path) -> list[dict[str, Any]]:
-    return [json.loads(args) for (args,) in query(data_dir, "SELECT args FROM outbox ORDER BY mid")]
+Submit = Callable[[IntakeForm], dict[str, Any]]
+
+
+@pytest.fixture
+def submit(console: LocalConsole, operator: Operator, query: Query, data_dir: Path) -> Submit:
+    """Save a call on the console: what its outbox holds for it, as the sync will send it."""
+
+    def save(form: IntakeForm) -> dict[str, Any]:
+        saved = console.intake.submit(form, operator)
+        [(args,)] = query(data_dir, f"SELECT args FROM outbox WHERE case_id = '{saved.id}'")
+        return dict(json.loads(args))
+
+    return save
 
 
 def test_what_the_console_sends_reads_back_as_the_same_payload(
-    console: LocalConsole,
-    operator: Operator,
+    submit: Submit,
     clock: Clock,
-    query: Query,
-    data_dir: Path,
     reference: ReferenceData,
     complaint: IntakeForm,
     consultation: IntakeForm,
@@ -44,8 +52,7 @@ def test_what_the_console_sends_reads_back_as_the_same_payload(
         consultation,
         replace(complaint, anonymous=True, caller_name="", confidential=True, urgency="emergency"),
     ):
-        console.intake.submit(form, operator)
-    for args in _sent(query, data_dir):
+        args = submit(form)
         assert NewCase.from_args(args, reference, clock()).to_args() == args
 
 
@@ -75,18 +82,14 @@ def test_an_outbox_row_written_before_the_payload_existed_reads_as_the_case_it_w
     ],
 )
 def test_each_wrong_argument_is_named(
-    console: LocalConsole,
-    operator: Operator,
+    submit: Submit,
     clock: Clock,
-    query: Query,
-    data_dir: Path,
     reference: ReferenceData,
     complaint: IntakeForm,
     field: str,
     value: object,
 ) -> None:
-    console.intake.submit(complaint, operator)
-    [args] = _sent(query, data_dir)
+    args = submit(complaint)
     with pytest.raises(InvalidArgument) as raised:
         NewCase.from_args({**args, field: value}, reference, clock())
     assert raised.value.field == field
