@@ -19,7 +19,7 @@ from console.store.schema import Case
 from console.sync import open_sync, single_writer
 from console.sync.api import Arrived, Settings, SyncState
 from console.sync.client import SyncClient
-from console.workstation.context import Operator
+from console.workstation.context import Clock, Operator
 from console.workstation.local import LocalConsole, open_local
 from tests.forms import COMPLAINT
 from tests.server.process import Server
@@ -70,11 +70,17 @@ def enrol_code(server: Server) -> str:
 class Workstation:
     """A console as a call-taker's workstation runs it, without its window."""
 
-    def __init__(self, folder: Path, settings: Settings = QUICK, server_url: str | None = None):
+    def __init__(
+        self,
+        folder: Path,
+        settings: Settings = QUICK,
+        server_url: str | None = None,
+        clock: Clock = utc_now,
+    ):
         self.folder = folder
         self.settings = settings
         self.writer: ThreadPoolExecutor = single_writer()
-        self.local: LocalConsole = open_local(folder, REFERENCE)
+        self.local: LocalConsole = open_local(folder, REFERENCE, clock)
         self.sync: SyncClient = open_sync(
             self.local, folder, self.writer.submit, settings, server_url
         )
