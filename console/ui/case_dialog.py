@@ -10,10 +10,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -43,7 +45,9 @@ class CaseDialog(QDialog):
     def __init__(self, ctx: UiContext, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("case.dialog")
-        self.resize(780, 720)
+        # As tall as the screen allows, up to what the case needs, its buttons always in sight.
+        screen = self.screen().availableGeometry()
+        self.resize(780, min(720, screen.height() - 60))
         self._ctx = ctx
         self._case_id = case_id
         self._detail: CaseDetail | None = None
@@ -84,18 +88,26 @@ class CaseDialog(QDialog):
         else:
             self.edit_button.hide()
         self._timeline_caption, self._notes_caption = QLabel(self), QLabel(self)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self._fields)
-        for widget in (
+        # The case scrolls on a small screen; the note being typed and the buttons stay in sight.
+        case = QWidget(self)
+        case.setObjectName("case.content")
+        shown = QVBoxLayout(case)
+        shown.setContentsMargins(0, 0, 0, 0)
+        shown.addLayout(self._fields)
+        for shown_widget in (
             self._timeline_caption,
             self.timeline,
             self._notes_caption,
             self.notes,
-            self.note_input,
-            self.note_error,
-            self.add_button,
-            buttons,
         ):
+            shown.addWidget(shown_widget)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(case)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        for widget in (self.note_input, self.note_error, self.add_button, buttons):
             layout.addWidget(widget)
         self.retranslate()
         self.reload()

@@ -22,7 +22,6 @@ from console.domain.cases import CaseDetail
 from console.domain.errors import ValidationFailed
 from console.domain.numbering import spoken_form
 from console.ui import labels
-from console.ui.conflicts import field_name
 from console.ui.context import UiContext
 from console.ui.fields import CategoryField, CompletingLineEdit
 from console.ui.labels import fill
@@ -153,7 +152,7 @@ class CaseEditDialog(QDialog):
         self.save_button.setEnabled(True)
         if isinstance(error, ValidationFailed):
             first = error.errors[0]
-            self._show_error(f"{field_name(first.field)}: {labels.field_error(first)}")
+            self._show_error(f"{labels.field_name(first.field)}: {labels.field_error(first)}")
             return
         log.error("case edit not saved", exc_info=error)
         self._show_error(fill(self.tr("Not saved: %1"), str(error)))

@@ -23,26 +23,8 @@ from console.domain.reference import ReferenceData
 from console.sync.api import NotApplied, Problem
 from console.ui import labels
 from console.ui.labels import fill, translate
-from console.ui.models import Index, local_time, short_time
+from console.ui.models import Index, local_time
 from console.ui.sync_link import SyncLink
-
-
-def field_name(field: str) -> str:
-    names = {
-        "urgency": translate("Conflicts", "Urgency"),
-        "category_code": translate("Conflicts", "Category"),
-        "district_name": translate("Conflicts", "District"),
-        "street_name": translate("Conflicts", "Street"),
-        "community": translate("Conflicts", "Community"),
-        "address": translate("Conflicts", "Address"),
-        "description": translate("Conflicts", "Description"),
-        "caller_name": translate("Conflicts", "Caller name"),
-        "callback_phone": translate("Conflicts", "Callback number"),
-        "lead_agency_code": translate("Conflicts", "Lead agency"),
-        "status": translate("Conflicts", "Status"),
-        "owner": translate("Conflicts", "Owner"),
-    }
-    return names.get(field, field)
 
 
 def field_value(field: str, value: str, reference: ReferenceData) -> str:
@@ -102,7 +84,7 @@ def not_applied_text(item: NotApplied, reference: ReferenceData) -> str:
             "%1: you wrote “%2”, but %3 had already changed it to “%4”. Kept: “%4”; yours was "
             "not applied.",
         ),
-        field_name(item.field),
+        labels.field_name(item.field),
         field_value(item.field, item.mine, reference),
         item.by,
         field_value(item.field, item.kept, reference),
@@ -140,12 +122,14 @@ def problem_text(problem: Problem, reference: ReferenceData) -> str:
     if problem.rejected:
         lines.append(rejection_text(problem))
         if problem.field_name:
-            lines.append(fill(translate("Conflicts", "Field: %1"), field_name(problem.field_name)))
+            lines.append(
+                fill(translate("Conflicts", "Field: %1"), labels.field_name(problem.field_name))
+            )
         lines += [
             "• "
             + fill(
                 translate("Conflicts", "%1: “%2” was not applied; the case keeps “%3”."),
-                field_name(item.field),
+                labels.field_name(item.field),
                 field_value(item.field, item.mine, reference),
                 field_value(item.field, item.kept, reference),
             )
@@ -160,7 +144,7 @@ def problem_text(problem: Problem, reference: ReferenceData) -> str:
     )
     lines += [f"• {not_applied_text(item, reference)}" for item in problem.not_applied]
     if problem.applied:
-        names = ", ".join(field_name(f) for f in problem.applied)
+        names = ", ".join(labels.field_name(f) for f in problem.applied)
         lines += ["", fill(translate("Conflicts", "Applied from the same change: %1."), names)]
     return "\n".join(lines)
 
@@ -192,8 +176,7 @@ class ProblemModel(QAbstractListModel):
             if problem.rejected
             else translate("Conflicts", "Conflict")
         )
-        number = spoken_form(problem.new_case_no or problem.case_no)
-        return f"{kind} · {short_time(problem.made_at)}\n{number}"
+        return f"{kind} · {spoken_form(problem.new_case_no or problem.case_no)}"
 
 
 class ConflictsDialog(QDialog):

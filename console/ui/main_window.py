@@ -200,7 +200,8 @@ class MainWindow(QMainWindow):
         self.sync_status.show_conflicts(len(problems))
 
     def _on_link_state_changed(self, state: SyncState) -> None:
-        self.sync_status.show_state(state)
+        enrolled = self._link is not None and not self._link.standalone
+        self.sync_status.show_state(state, enrolled)
         self.history.show_link(state)
         self.retranslate()
 

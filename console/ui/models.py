@@ -205,6 +205,14 @@ def _cell(case: CaseSummary, column: int) -> str:
     return short_time(case.deadline_at)
 
 
+def _event_detail(event: CaseEvent) -> str:
+    if event.kind is EventKind.CREATED:
+        return spoken_form(event.detail)
+    if event.kind in (EventKind.UPDATED, EventKind.CONFLICT):  # fields, named as on the form
+        return ", ".join(labels.field_name(f) for f in event.detail.split(", ") if f)
+    return event.detail
+
+
 class EventTableModel(QAbstractTableModel):
     """A case's timeline."""
 
@@ -240,7 +248,5 @@ class EventTableModel(QAbstractTableModel):
         if index.column() == 0:
             return local_time(event.at)
         if index.column() == 1:
-            text = labels.events()[event.kind]
-            detail = spoken_form(event.detail) if event.kind is EventKind.CREATED else event.detail
-            return f"{text} {detail}".strip()
+            return f"{labels.events()[event.kind]} {_event_detail(event)}".strip()
         return f"{event.actor} ({event.seat_code})"

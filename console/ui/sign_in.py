@@ -104,6 +104,10 @@ class SignInDialog(QDialog):
                 "is back, or use a workstation where you have signed in before."
             ),
             "disabled": self.tr("This account is disabled. Ask your supervisor."),
+            "not_allowed": self.tr(
+                "This account cannot sign in at a workstation. Ask your supervisor which "
+                "account to use."
+            ),
             "unreachable": self.tr("The centre cannot be reached. Try again in a moment."),
             "not_connected": self.tr("This workstation is not connected to the centre."),
         }

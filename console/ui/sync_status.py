@@ -37,6 +37,7 @@ class SyncStatus(QWidget):
         super().__init__(parent)
         self.setObjectName("status.sync")
         self._state = SyncState(Link.STANDALONE)
+        self._enrolled = False
         self._conflicts = 0
         self._left: list[Left] = []
         self.left_label = QLabel(self)
@@ -60,8 +61,9 @@ class SyncStatus(QWidget):
         self._ages.timeout.connect(self.retranslate)
         self.retranslate()
 
-    def show_state(self, state: SyncState) -> None:
+    def show_state(self, state: SyncState, enrolled: bool) -> None:
         self._state = state
+        self._enrolled = enrolled
         if state.waiting or state.link is Link.OFFLINE:
             self._ages.start()
         else:
@@ -107,6 +109,8 @@ class SyncStatus(QWidget):
     def _link_text(self, state: SyncState, now: datetime) -> str:
         if state.link is Link.STANDALONE:
             return self.tr("Local database · no server configured")
+        if state.link is Link.SIGNED_OUT and not self._enrolled:
+            return self.tr("Not connected to the centre yet")
         if state.link is Link.SIGNED_OUT:
             return self.tr("Signed out · nothing is sent until someone signs in")
         if state.link is Link.STOPPED:

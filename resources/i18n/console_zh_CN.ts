@@ -4,129 +4,129 @@
 <context>
     <name>CaseDialog</name>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="152"/>
+        <location filename="../../console/ui/case_dialog.py" line="159"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="161"/>
-        <location filename="../../console/ui/case_dialog.py" line="166"/>
+        <location filename="../../console/ui/case_dialog.py" line="168"/>
+        <location filename="../../console/ui/case_dialog.py" line="173"/>
         <source>Timeline</source>
         <translation>流转记录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="162"/>
-        <location filename="../../console/ui/case_dialog.py" line="167"/>
+        <location filename="../../console/ui/case_dialog.py" line="169"/>
+        <location filename="../../console/ui/case_dialog.py" line="174"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="163"/>
+        <location filename="../../console/ui/case_dialog.py" line="170"/>
         <source>Add note (Ctrl+Enter)</source>
         <translation>添加备注 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="164"/>
+        <location filename="../../console/ui/case_dialog.py" line="171"/>
         <source>Add note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="165"/>
+        <location filename="../../console/ui/case_dialog.py" line="172"/>
         <source>&amp;Edit case…</source>
         <translation>修改工单(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="168"/>
+        <location filename="../../console/ui/case_dialog.py" line="175"/>
         <source>New note</source>
         <translation>新备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="169"/>
+        <location filename="../../console/ui/case_dialog.py" line="176"/>
         <source>Write a note about this case</source>
         <translation>填写本工单的备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="171"/>
+        <location filename="../../console/ui/case_dialog.py" line="178"/>
         <source>Case</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="174"/>
+        <location filename="../../console/ui/case_dialog.py" line="181"/>
         <source>Case %1</source>
         <translation>工单 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="177"/>
+        <location filename="../../console/ui/case_dialog.py" line="184"/>
         <source>Case number</source>
         <translation>工单编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="178"/>
+        <location filename="../../console/ui/case_dialog.py" line="185"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="179"/>
+        <location filename="../../console/ui/case_dialog.py" line="186"/>
         <source>Appeal type</source>
         <translation>诉求类型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="180"/>
+        <location filename="../../console/ui/case_dialog.py" line="187"/>
         <source>Category</source>
         <translation>问题分类</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="181"/>
+        <location filename="../../console/ui/case_dialog.py" line="188"/>
         <source>Caller</source>
         <translation>来电人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="184"/>
+        <location filename="../../console/ui/case_dialog.py" line="191"/>
         <source>Location</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="189"/>
+        <location filename="../../console/ui/case_dialog.py" line="196"/>
         <source>Description</source>
         <translation>诉求内容</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="190"/>
+        <location filename="../../console/ui/case_dialog.py" line="197"/>
         <source>Handling</source>
         <translation>办理方式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="191"/>
+        <location filename="../../console/ui/case_dialog.py" line="198"/>
         <source>Lead agency</source>
         <translation>主办单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="192"/>
+        <location filename="../../console/ui/case_dialog.py" line="199"/>
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="193"/>
+        <location filename="../../console/ui/case_dialog.py" line="200"/>
         <source>Answer given</source>
         <translation>答复内容</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="196"/>
+        <location filename="../../console/ui/case_dialog.py" line="203"/>
         <source>Taken by</source>
         <translation>受理人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="204"/>
+        <location filename="../../console/ui/case_dialog.py" line="211"/>
         <source>(no name)</source>
         <translation>（未留姓名）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="206"/>
+        <location filename="../../console/ui/case_dialog.py" line="213"/>
         <source>anonymous</source>
         <translation>匿名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="208"/>
+        <location filename="../../console/ui/case_dialog.py" line="215"/>
         <source>confidential</source>
         <translation>保密</translation>
     </message>
@@ -134,67 +134,67 @@
 <context>
     <name>CaseEditDialog</name>
     <message>
-        <location filename="../../console/ui/case_edit.py" line="45"/>
+        <location filename="../../console/ui/case_edit.py" line="44"/>
         <source>Edit case %1</source>
         <translation>修改工单 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_edit.py" line="80"/>
+        <location filename="../../console/ui/case_edit.py" line="79"/>
         <source>&amp;Urgency</source>
         <translation>紧急程度(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_edit.py" line="81"/>
+        <location filename="../../console/ui/case_edit.py" line="80"/>
         <source>Ca&amp;tegory</source>
         <translation>问题分类(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_edit.py" line="82"/>
+        <location filename="../../console/ui/case_edit.py" line="81"/>
         <source>&amp;District</source>
         <translation>区(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_edit.py" line="83"/>
+        <location filename="../../console/ui/case_edit.py" line="82"/>
         <source>St&amp;reet</source>
         <translation>街道（乡镇）(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_edit.py" line="84"/>
+        <location filename="../../console/ui/case_edit.py" line="83"/>
         <source>Co&amp;mmunity</source>
         <translation>社区（村）(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_edit.py" line="85"/>
+        <location filename="../../console/ui/case_edit.py" line="84"/>
         <source>&amp;Address</source>
         <translation>详细地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_edit.py" line="86"/>
+        <location filename="../../console/ui/case_edit.py" line="85"/>
         <source>D&amp;escription</source>
         <translation>诉求内容(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_edit.py" line="87"/>
+        <location filename="../../console/ui/case_edit.py" line="86"/>
         <source>Caller &amp;name</source>
         <translation>来电人姓名(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_edit.py" line="88"/>
+        <location filename="../../console/ui/case_edit.py" line="87"/>
         <source>Call&amp;back number</source>
         <translation>回拨号码(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_edit.py" line="97"/>
+        <location filename="../../console/ui/case_edit.py" line="96"/>
         <source>&amp;Save (Ctrl+Enter)</source>
         <translation>保存(&amp;S) (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_edit.py" line="136"/>
+        <location filename="../../console/ui/case_edit.py" line="135"/>
         <source>Category: pick one from the list.</source>
         <translation>问题分类：请从列表中选择。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_edit.py" line="159"/>
+        <location filename="../../console/ui/case_edit.py" line="158"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -275,147 +275,87 @@
 <context>
     <name>Conflicts</name>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="32"/>
-        <source>Urgency</source>
-        <translation>紧急程度</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/conflicts.py" line="33"/>
-        <source>Category</source>
-        <translation>问题分类</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/conflicts.py" line="34"/>
-        <source>District</source>
-        <translation>区</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/conflicts.py" line="35"/>
-        <source>Street</source>
-        <translation>街道（乡镇）</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/conflicts.py" line="36"/>
-        <source>Community</source>
-        <translation>社区（村）</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/conflicts.py" line="37"/>
-        <source>Address</source>
-        <translation>详细地址</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/conflicts.py" line="38"/>
-        <source>Description</source>
-        <translation>诉求内容</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/conflicts.py" line="39"/>
-        <source>Caller name</source>
-        <translation>来电人姓名</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/conflicts.py" line="40"/>
-        <source>Callback number</source>
-        <translation>回拨号码</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/conflicts.py" line="41"/>
-        <source>Lead agency</source>
-        <translation>主办单位</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/conflicts.py" line="42"/>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/conflicts.py" line="43"/>
-        <source>Owner</source>
-        <translation>负责人</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/conflicts.py" line="63"/>
+        <location filename="../../console/ui/conflicts.py" line="45"/>
         <source>The centre could not accept a value. Open the case and correct the field named below, then save again.</source>
         <translation>中心无法接受其中一项内容。请打开工单，改正下面所列的字段后再保存。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="68"/>
+        <location filename="../../console/ui/conflicts.py" line="50"/>
         <source>The centre found the case incomplete. Open it and complete the fields named below.</source>
         <translation>中心认为工单内容不完整。请打开工单，补全下面所列的字段。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="72"/>
+        <location filename="../../console/ui/conflicts.py" line="54"/>
         <source>The case had moved on at the centre, so this step was no longer possible. Open the case to see where it stands now.</source>
         <translation>该工单在中心已进入下一环节，此操作已无法执行。请打开工单查看当前状态。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="77"/>
+        <location filename="../../console/ui/conflicts.py" line="59"/>
         <source>The case was reassigned to someone else, so this change was not applied. Tell the case&apos;s new owner if it still matters.</source>
         <translation>该工单已转交他人，此修改未生效。如仍有必要，请告知工单的新负责人。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="82"/>
+        <location filename="../../console/ui/conflicts.py" line="64"/>
         <source>Your account may not make this change. Ask your supervisor.</source>
         <translation>您的账号无权进行此修改。请联系班长。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="85"/>
+        <location filename="../../console/ui/conflicts.py" line="67"/>
         <source>The centre does not know this case. Call IT support.</source>
         <translation>中心没有这张工单。请联系技术支持。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="92"/>
+        <location filename="../../console/ui/conflicts.py" line="74"/>
         <source>The centre refused this change (%1). Call IT support.</source>
         <translation>中心拒绝了此修改（%1）。请联系技术支持。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="100"/>
+        <location filename="../../console/ui/conflicts.py" line="82"/>
         <source>%1: you wrote “%2”, but %3 had already changed it to “%4”. Kept: “%4”; yours was not applied.</source>
         <translation>%1：您填写的是“%2”，但 %3 已先改为“%4”。保留：“%4”；您的修改未生效。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="111"/>
+        <location filename="../../console/ui/conflicts.py" line="93"/>
         <source>Your text was added to the case as a note.</source>
         <translation>您填写的内容已作为备注加入工单。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="119"/>
+        <location filename="../../console/ui/conflicts.py" line="101"/>
         <source>Case %1 · changed on this console at %2 · the centre answered at %3</source>
         <translation>工单 %1 · 本机修改于 %2 · 中心答复于 %3</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="131"/>
+        <location filename="../../console/ui/conflicts.py" line="113"/>
         <source>This case now has the number %1. Give the caller this number if they call back; the old one is no longer valid.</source>
         <translation>本工单的编号已改为 %1。来电人再次来电时请告知此编号，原编号已作废。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="143"/>
+        <location filename="../../console/ui/conflicts.py" line="126"/>
         <source>Field: %1</source>
         <translation>字段：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="147"/>
+        <location filename="../../console/ui/conflicts.py" line="131"/>
         <source>%1: “%2” was not applied; the case keeps “%3”.</source>
         <translation>%1：“%2”未生效；工单仍为“%3”。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="156"/>
+        <location filename="../../console/ui/conflicts.py" line="140"/>
         <source>Someone changed this case at the centre while this console was offline:</source>
         <translation>本机离线期间，有人在中心修改了本工单：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="164"/>
+        <location filename="../../console/ui/conflicts.py" line="148"/>
         <source>Applied from the same change: %1.</source>
         <translation>同一次修改中已生效的：%1。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="191"/>
+        <location filename="../../console/ui/conflicts.py" line="175"/>
         <source>Rejected</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="193"/>
+        <location filename="../../console/ui/conflicts.py" line="177"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
@@ -423,42 +363,42 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="304"/>
+        <location filename="../../console/ui/conflicts.py" line="287"/>
         <source>Conflicts and rejected changes</source>
         <translation>冲突与被拒绝的修改</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="306"/>
+        <location filename="../../console/ui/conflicts.py" line="289"/>
         <source>Nothing to look at: every change was taken as it was made.</source>
         <translation>没有需要处理的内容：所有修改均已按原样生效。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="308"/>
+        <location filename="../../console/ui/conflicts.py" line="291"/>
         <source>Changes the centre did not take as they were made, newest first.</source>
         <translation>中心未按原样接受的修改，最新的在前。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="310"/>
+        <location filename="../../console/ui/conflicts.py" line="293"/>
         <source>&amp;Apply mine again</source>
         <translation>重新应用我的修改(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="313"/>
+        <location filename="../../console/ui/conflicts.py" line="296"/>
         <source>&amp;Dismiss</source>
         <translation>知道了(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="313"/>
+        <location filename="../../console/ui/conflicts.py" line="296"/>
         <source>&amp;Keep theirs</source>
         <translation>保留对方的(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="314"/>
+        <location filename="../../console/ui/conflicts.py" line="297"/>
         <source>&amp;Open case</source>
         <translation>打开工单(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="315"/>
+        <location filename="../../console/ui/conflicts.py" line="298"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
@@ -1092,42 +1032,102 @@
         <translation>修改未生效（冲突）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="84"/>
+        <location filename="../../console/ui/labels.py" line="85"/>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="86"/>
+        <source>Category</source>
+        <translation>问题分类</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="87"/>
+        <source>District</source>
+        <translation>区</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="88"/>
+        <source>Street</source>
+        <translation>街道（乡镇）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="89"/>
+        <source>Community</source>
+        <translation>社区（村）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="90"/>
+        <source>Address</source>
+        <translation>详细地址</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="91"/>
+        <source>Description</source>
+        <translation>诉求内容</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="92"/>
+        <source>Caller name</source>
+        <translation>来电人姓名</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="93"/>
+        <source>Callback number</source>
+        <translation>回拨号码</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="94"/>
+        <source>Lead agency</source>
+        <translation>主办单位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="95"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="96"/>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/labels.py" line="103"/>
         <source>Required.</source>
         <translation>必填。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="85"/>
+        <location filename="../../console/ui/labels.py" line="104"/>
         <source>Not a valid phone number: mobile, or fixed line with or without area code.</source>
         <translation>不是有效的电话号码：请填写手机号码或固定电话（可带区号）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="88"/>
+        <location filename="../../console/ui/labels.py" line="107"/>
         <source>Too short: describe the request in at least a few words.</source>
         <translation>内容过短：请用几句话说明诉求。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="91"/>
+        <location filename="../../console/ui/labels.py" line="110"/>
         <source>Too long.</source>
         <translation>内容过长。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="92"/>
+        <location filename="../../console/ui/labels.py" line="111"/>
         <source>Say where: a district or an address.</source>
         <translation>请填写地点：区或详细地址。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="93"/>
+        <location filename="../../console/ui/labels.py" line="112"/>
         <source>Unknown agency.</source>
         <translation>未找到该单位。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="94"/>
+        <location filename="../../console/ui/labels.py" line="113"/>
         <source>A seat code is three digits, 001 to 999.</source>
         <translation>坐席号为三位数字，001 至 999。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/labels.py" line="96"/>
+        <location filename="../../console/ui/labels.py" line="115"/>
         <source>Not accepted.</source>
         <translation>不符合要求。</translation>
     </message>
@@ -1182,122 +1182,122 @@ Saved cases are safe. Details are in %2.</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="269"/>
+        <location filename="../../console/ui/main_window.py" line="270"/>
         <source>… and %1 more</source>
         <translation>… 另有 %1 项</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="272"/>
+        <location filename="../../console/ui/main_window.py" line="273"/>
         <source>Changes not sent yet</source>
         <translation>尚有内容未发送</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="277"/>
+        <location filename="../../console/ui/main_window.py" line="278"/>
         <source>%1 changes are saved on this computer but have not reached the centre. They are sent the next time the console starts here.</source>
         <translation>有 %1 项内容已保存在本机，但尚未发送到中心。下次在本机启动工作台时会自动发送。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="284"/>
+        <location filename="../../console/ui/main_window.py" line="285"/>
         <source>&amp;Quit anyway</source>
         <translation>仍然退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="285"/>
+        <location filename="../../console/ui/main_window.py" line="286"/>
         <source>&amp;Stay</source>
         <translation>留下(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="303"/>
+        <location filename="../../console/ui/main_window.py" line="304"/>
         <source>12345 Hotline Console</source>
         <translation>12345 热线坐席工作台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="304"/>
+        <location filename="../../console/ui/main_window.py" line="305"/>
         <source>&amp;Intake</source>
         <translation>受理(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="305"/>
+        <location filename="../../console/ui/main_window.py" line="306"/>
         <source>Lan&amp;guage</source>
         <translation>语言(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="306"/>
+        <location filename="../../console/ui/main_window.py" line="307"/>
         <source>&amp;New call</source>
         <translation>新来电(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="307"/>
+        <location filename="../../console/ui/main_window.py" line="308"/>
         <source>&amp;Save case</source>
         <translation>保存工单(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="308"/>
+        <location filename="../../console/ui/main_window.py" line="309"/>
         <source>Caller &amp;history</source>
         <translation>来电历史(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="309"/>
+        <location filename="../../console/ui/main_window.py" line="310"/>
         <source>&amp;My cases</source>
         <translation>我的工单(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="310"/>
+        <location filename="../../console/ui/main_window.py" line="311"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="311"/>
+        <location filename="../../console/ui/main_window.py" line="312"/>
         <source>&amp;Centre</source>
         <translation>中心(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="312"/>
+        <location filename="../../console/ui/main_window.py" line="313"/>
         <source>Conflicts &amp;inbox</source>
         <translation>冲突收件箱(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="313"/>
+        <location filename="../../console/ui/main_window.py" line="314"/>
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="314"/>
+        <location filename="../../console/ui/main_window.py" line="315"/>
         <source>&amp;Connect to the centre…</source>
         <translation>接入中心(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="319"/>
+        <location filename="../../console/ui/main_window.py" line="320"/>
         <source>Caller history</source>
         <translation>来电历史</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="320"/>
+        <location filename="../../console/ui/main_window.py" line="321"/>
         <source>My cases</source>
         <translation>我的工单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="324"/>
+        <location filename="../../console/ui/main_window.py" line="325"/>
         <source>Seat %1 · nobody signed in</source>
         <translation>坐席 %1 · 尚无人登录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="326"/>
+        <location filename="../../console/ui/main_window.py" line="327"/>
         <source>Opening the local database…</source>
         <translation>正在打开本地数据库…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="329"/>
+        <location filename="../../console/ui/main_window.py" line="330"/>
         <source>Seat %1 · %2</source>
         <translation>坐席 %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="335"/>
+        <location filename="../../console/ui/main_window.py" line="336"/>
         <source>Signed in offline: the centre cannot be reached, so your password was checked on this computer. It is checked again when the centre is back.</source>
         <translation>离线登录：无法连接中心，您的密码已在本机核验。与中心恢复连接后将再次核验。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="344"/>
+        <location filename="../../console/ui/main_window.py" line="345"/>
         <source>Reference data file %1, line %2: %3. The previous data stays in use.</source>
         <translation>基础数据文件 %1 第 %2 行：%3。继续使用原有数据。</translation>
     </message>
@@ -1383,17 +1383,22 @@ Saved cases are safe. Details are in %2.</source>
         <translation>此账号已停用。请联系班长。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="107"/>
+        <location filename="../../console/ui/sign_in.py" line="108"/>
+        <source>This account cannot sign in at a workstation. Ask your supervisor which account to use.</source>
+        <translation>此账号不能在工作台登录。请向班长确认应使用的账号。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sign_in.py" line="111"/>
         <source>The centre cannot be reached. Try again in a moment.</source>
         <translation>无法连接中心。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="108"/>
+        <location filename="../../console/ui/sign_in.py" line="112"/>
         <source>This workstation is not connected to the centre.</source>
         <translation>本工作台尚未接入中心。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="110"/>
+        <location filename="../../console/ui/sign_in.py" line="114"/>
         <source>Sign-in refused: %1</source>
         <translation>登录被拒绝：%1</translation>
     </message>
@@ -1401,87 +1406,92 @@ Saved cases are safe. Details are in %2.</source>
 <context>
     <name>SyncStatus</name>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="91"/>
+        <location filename="../../console/ui/sync_status.py" line="93"/>
         <source>Conflicts: %1 (Ctrl+I)</source>
         <translation>冲突：%1 (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="97"/>
+        <location filename="../../console/ui/sync_status.py" line="99"/>
         <source>Left this copy: %1 (+%2 earlier)</source>
         <translation>已移出本机：%1（另有 %2 张）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="99"/>
+        <location filename="../../console/ui/sync_status.py" line="101"/>
         <source>Left this copy: %1</source>
         <translation>已移出本机：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="102"/>
+        <location filename="../../console/ui/sync_status.py" line="104"/>
         <source>Cases that left this console&apos;s copy (reassigned elsewhere or closed):</source>
         <translation>已移出本机副本的工单（已转交他处或已办结）：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="109"/>
+        <location filename="../../console/ui/sync_status.py" line="111"/>
         <source>Local database · no server configured</source>
         <translation>本地数据库 · 未配置服务器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="111"/>
+        <location filename="../../console/ui/sync_status.py" line="113"/>
+        <source>Not connected to the centre yet</source>
+        <translation>尚未接入中心</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sync_status.py" line="115"/>
         <source>Signed out · nothing is sent until someone signs in</source>
         <translation>已退出登录 · 有人登录后才会发送</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="117"/>
+        <location filename="../../console/ui/sync_status.py" line="121"/>
         <source>Downloading cases: %1 of %2</source>
         <translation>正在下载工单：%1 / %2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="119"/>
+        <location filename="../../console/ui/sync_status.py" line="123"/>
         <source>Syncing: %1 of %2 changes sent</source>
         <translation>正在同步：已发送 %1 / %2 项</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="121"/>
+        <location filename="../../console/ui/sync_status.py" line="125"/>
         <source>Offline since %1</source>
         <translation>自 %1 起离线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="123"/>
+        <location filename="../../console/ui/sync_status.py" line="127"/>
         <source>Online · last synced %1</source>
         <translation>在线 · 最近同步 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="126"/>
+        <location filename="../../console/ui/sync_status.py" line="130"/>
         <source>%1 waiting, oldest %2 min</source>
         <translation>%1 项待发送，最早的已等 %2 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="132"/>
+        <location filename="../../console/ui/sync_status.py" line="136"/>
         <source>Sync stopped: your account was disabled. Your unsent work is kept; ask your supervisor.</source>
         <translation>同步已停止：您的账号已被停用。未发送的内容仍保留；请联系班长。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="135"/>
+        <location filename="../../console/ui/sync_status.py" line="139"/>
         <source>Sync stopped: your session ended. Sign in again.</source>
         <translation>同步已停止：登录已失效。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="137"/>
+        <location filename="../../console/ui/sync_status.py" line="141"/>
         <source>Sync stopped: the centre retired this workstation. Connect it again (Centre menu).</source>
         <translation>同步已停止：中心已注销本工作台。请重新接入（“中心”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="140"/>
+        <location filename="../../console/ui/sync_status.py" line="144"/>
         <source>Sync stopped: the server refused a request. Call IT support; the details are in the log.</source>
         <translation>同步已停止：服务器拒绝了请求。请联系技术支持；详细信息见日志。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="144"/>
+        <location filename="../../console/ui/sync_status.py" line="148"/>
         <source>Sync stopped: the server is older than this console. Call IT support.</source>
         <translation>同步已停止：服务器版本低于本工作台。请联系技术支持。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="148"/>
+        <location filename="../../console/ui/sync_status.py" line="152"/>
         <source>Sync stopped. Call IT support; the details are in the log.</source>
         <translation>同步已停止。请联系技术支持；详细信息见日志。</translation>
     </message>
@@ -1489,17 +1499,17 @@ Saved cases are safe. Details are in %2.</source>
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../console/ui/models.py" line="229"/>
+        <location filename="../../console/ui/models.py" line="237"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="230"/>
+        <location filename="../../console/ui/models.py" line="238"/>
         <source>Event</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="231"/>
+        <location filename="../../console/ui/models.py" line="239"/>
         <source>By</source>
         <translation>操作人</translation>
     </message>

@@ -346,6 +346,25 @@ def test_a_user_who_signed_in_here_before_signs_in_while_the_centre_is_unreachab
     qtbot.waitUntil(lambda: not app.window.isVisible())
 
 
+def test_a_user_disabled_at_the_centre_is_asked_to_sign_in_again_with_the_work_kept(
+    qtbot: QtBot, start_console: Starter, centre: Centre, tmp_path: Path
+) -> None:
+    user, admin = centre.server.user(Role.CALL_TAKER), centre.server.user(Role.ADMIN)
+    app = start_connected(qtbot, start_console, centre, user, tmp_path / "console")
+    qtbot.waitUntil(lambda: link_text(app).startswith("Online"), timeout=10_000)
+    with centre.server.client(centre.server.login(admin)) as http:
+        http.post(f"/v1/accounts/{user}/disable").raise_for_status()
+    case = take_call(qtbot, app, "13922223333", "楼道里的灯坏了，晚上上下楼看不见台阶。")
+
+    visible = lambda: app.sign_in_dialog is not None and app.sign_in_dialog.isVisible()  # noqa: E731
+    qtbot.waitUntil(visible, timeout=20_000)
+    dialog = app.sign_in_dialog
+    assert dialog is not None
+    assert dialog.notice.text() == "Your session ended. Sign in again; nothing saved is lost."
+    assert link_text(app) == "Sync stopped: your session ended. Sign in again."
+    assert badge_of(app.window.my_cases.table, case.case_no) == "waiting"
+
+
 def test_a_standalone_console_shows_nothing_of_a_centre(qtbot: QtBot, console: ConsoleApp) -> None:
     window = console.window
     assert window.my_cases.table.case_model.badge_column is None
