@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from console.domain.edits import derived
+from console.domain.numbering import sequence_of
 from console.domain.reference import ReferenceData
 from console.store.outbox import Answered, Queued
 from console.store.replica import Known
@@ -179,6 +180,7 @@ class ReplicaService:
                     {**_timed(row), "case_id": change["id"]} for row in values.pop(name)
                 ]
             cases.append({**_timed(values), "client_id": ""})
+        self._make_room(uow, cases)
         uow.replica.upsert(cases)
         ids = [c["id"] for c in newer]
         waiting_notes = {
@@ -194,6 +196,23 @@ class ReplicaService:
                     edit = args["set"]
                     uow.replica.set_fields(case_id, {**edit, **derived(self._reference, edit)})
         return ids
+
+    @staticmethod
+    def _make_room(uow: UnitOfWork, cases: Sequence[dict[str, Any]]) -> None:
+        """Keep this seat's numbering after every number the server holds for it, and step
+        aside for the server's cases: a case of this console that holds one of their numbers
+        was numbered by a copy of the database restored from an older one, and the server
+        gives it a new number when it arrives (a mark until then)."""
+        seat = uow.meta.get("seat_code")
+        last: dict[str, int] = {}
+        for case in cases:
+            numbered = sequence_of(case["case_no"])
+            if numbered is not None and numbered[1] == seat:
+                day = f"{numbered[0]:%Y%m%d}"
+                last[day] = max(last.get(day, 0), numbered[2])
+        for day, sequence in last.items():
+            uow.counters.at_least(day, sequence)
+        uow.replica.step_aside({case["case_no"]: case["id"] for case in cases})
 
     # Problems ---------------------------------------------------------------------------------
 

@@ -13,12 +13,13 @@ from sqlalchemy import func, select
 
 from console.central.enrolment import issue_code
 from console.domain.clock import utc_now
+from console.domain.errors import NotFound
 from console.paths import REFERENCE
 from console.store.schema import Case
 from console.sync import open_sync, single_writer
 from console.sync.api import Arrived, Settings, SyncState
 from console.sync.client import SyncClient
-from console.workstation.context import Operator
+from console.workstation.context import Clock, Operator
 from console.workstation.local import LocalConsole, open_local
 from tests.forms import COMPLAINT
 from tests.server.process import Server
@@ -53,6 +54,12 @@ def stored(server: Server, ids: list[str]) -> dict[str, int]:
     return {case_id: counted.get(case_id, 0) for case_id in ids}
 
 
+def crash(server: Server) -> None:
+    """The server goes away at once, as on a power cut (start it again with start_again)."""
+    server.process.kill()
+    server.process.wait()
+
+
 def enrol_code(server: Server) -> str:
     with server.database() as session:
         code = issue_code(session, None, 1, "test", utc_now())
@@ -63,11 +70,17 @@ def enrol_code(server: Server) -> str:
 class Workstation:
     """A console as a call-taker's workstation runs it, without its window."""
 
-    def __init__(self, folder: Path, settings: Settings = QUICK, server_url: str | None = None):
+    def __init__(
+        self,
+        folder: Path,
+        settings: Settings = QUICK,
+        server_url: str | None = None,
+        clock: Clock = utc_now,
+    ):
         self.folder = folder
         self.settings = settings
         self.writer: ThreadPoolExecutor = single_writer()
-        self.local: LocalConsole = open_local(folder, REFERENCE)
+        self.local: LocalConsole = open_local(folder, REFERENCE, clock)
         self.sync: SyncClient = open_sync(
             self.local, folder, self.writer.submit, settings, server_url
         )
@@ -89,6 +102,18 @@ class Workstation:
         saved = self.writer.submit(lambda: self.local.intake.submit(form, self.operator)).result()
         self.sync.nudge()
         return saved.id
+
+    def edit(self, case_id: str, **changes: str) -> None:
+        """Change fields of a case, as the case window does, and tell the sync."""
+        self.writer.submit(lambda: self.local.cases.edit(case_id, changes, self.operator)).result()
+        self.sync.nudge()
+
+    def holds(self, case_id: str) -> bool:
+        try:
+            self.local.cases.detail(case_id)
+        except NotFound:
+            return False
+        return True
 
     def drained(self) -> bool:
         return self.sync.state().waiting == 0 and not self.sync.waiting()

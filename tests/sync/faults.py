@@ -13,12 +13,15 @@ Faults, each for the bytes going one way (`UP`: console to server, `DOWN`: serve
   the server received the request and committed it, the console never hears the answer.
 
 The proxy connects to the server only when it has the first bytes to forward, so a console
-behind a black hole never reaches the server, and a server that is down shows as a reset.
+behind a black hole never reaches the server, and a server that is down shows as a reset. Given
+several server instances, it takes them in turn for each new connection, as a load balancer
+without health checks would.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import socket
 import struct
 import threading
@@ -90,14 +93,16 @@ class Connection:
 
 
 class FaultProxy:
-    """Listens on a free loopback port (`url`) and forwards to `upstream_port`, faults applied.
+    """Listens on a free loopback port (`url`) and forwards to the server instances listening
+    on `upstream_ports`, faults applied.
 
     Runs its own event loop on a daemon thread; every method may be called from any thread.
     """
 
-    def __init__(self, upstream_port: int, host: str = "127.0.0.1") -> None:
+    def __init__(self, *upstream_ports: int, host: str = "127.0.0.1") -> None:
         self.host = host
-        self.upstream_port = upstream_port
+        self.upstream_ports = upstream_ports
+        self._turn = itertools.count()
         self.faults = PASSING
         self.accepted = 0
         self.dropped = 0  # chunks thrown away under DROP (responses lost after the server acted)
@@ -134,13 +139,14 @@ class FaultProxy:
         """The connections open now, to set faults on one of them (`Connection.faults`)."""
         return [c for c in list(self._connections) if not c.closed]
 
-    def retarget(self, upstream_port: int) -> None:
-        """Send new connections to another port (a server instance restarted elsewhere)."""
-        self.upstream_port = upstream_port
+    def retarget(self, *upstream_ports: int) -> None:
+        """Send new connections to these instances (one restarted on another port)."""
+        self.upstream_ports = upstream_ports
 
     def close(self) -> None:
-        self._call(self._shutdown)
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._call(self._shutdown)
+            self._thread.join(timeout=5)
 
     def _call(self, action: Callable[[], Coroutine[Any, Any, None]]) -> None:
         asyncio.run_coroutine_threadsafe(action(), self._loop).result(timeout=5)
@@ -251,8 +257,10 @@ class FaultProxy:
         if connection.upstream is None:
             assert upstream_ready is not None
             try:
+                ports = self.upstream_ports
+                port = ports[next(self._turn) % len(ports)]
                 upstream_reader, connection.upstream = await asyncio.open_connection(
-                    self.host, self.upstream_port
+                    self.host, port
                 )
             except OSError:  # the server is down: the console sees its connection reset
                 connection.end(reset=True)
