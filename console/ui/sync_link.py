@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from console.sync.api import Account, Enrolment, Link, Problem, Sync, SyncState
+from console.sync.api import Account, Enrolment, Link, Problem, Stop, Sync, SyncState
 from console.ui.tasks import OnError, TaskRunner
 
 T = TypeVar("T")
@@ -49,6 +49,13 @@ class SyncLink(QObject):
     @property
     def standalone(self) -> bool:
         return self._sync.enrolment is None
+
+    @property
+    def may_connect(self) -> bool:
+        """Standalone, or retired by the centre: the workstation may be connected (again)."""
+        state = self._state
+        retired = state.link is Link.STOPPED and state.stopped_reason is Stop.CONSOLE_RETIRED
+        return self.standalone or retired
 
     @Slot(object)
     def _on_engine_state(self, state: SyncState) -> None:
