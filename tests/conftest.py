@@ -24,13 +24,13 @@ def pg_template(pg_cluster: object) -> str:
     """A database with the whole schema, copied for each test that asks for one."""
     from sqlalchemy import create_engine
 
-    from console.store.migrations import upgrade_to_head
+    from console.store.migrations import SERVER, upgrade_to_head
     from tests.postgres import Cluster
 
     assert isinstance(pg_cluster, Cluster)
     name = pg_cluster.create_database()
     engine = create_engine(pg_cluster.url(name))
-    upgrade_to_head(engine)
+    upgrade_to_head(engine, SERVER)
     engine.dispose()
     return name
 

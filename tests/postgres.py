@@ -45,6 +45,9 @@ class Cluster:
             shutil.chown(self.root, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
                   "--locale=C.UTF-8", "--no-sync")  # fmt: skip
+        self.start()
+
+    def start(self) -> None:
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.root}"
             " -c fsync=off -c full_page_writes=off -c max_connections=200"
@@ -68,6 +71,11 @@ class Cluster:
             conn.execute(f"CREATE DATABASE {name}{clause}")  # type: ignore[arg-type]
         return name
 
-    def stop(self) -> None:
+    def crash(self) -> None:
+        """Stop at once, as a crash would: open connections broken, no checkpoint (`start`
+        recovers)."""
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop")
+
+    def stop(self) -> None:
+        self.crash()
         shutil.rmtree(self.root, ignore_errors=True)

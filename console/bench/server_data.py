@@ -36,7 +36,7 @@ from console.bench.factory import CASE_COLUMNS, EVENT_COLUMNS, CaseFactory, Row
 from console.bench.generate import REFERENCE, _numbered
 from console.bench.synth import plan_callers, plan_times
 from console.domain.reference import FILES, ReferenceData, parse_reference
-from console.store.db import SCHEMA_HEAD
+from console.store.db import SERVER_HEAD
 
 # Bump when the generator changes what it writes, so older data is made again.
 GENERATOR_VERSION = 1
@@ -204,7 +204,7 @@ def prepare(
     _create_database(cluster, database)
     samples, steps = fill(cluster.conninfo(database), cases, seed, progress, workers)
     record = {**wanted, "samples": list(samples), "seconds": round(time.perf_counter() - started),
-              "steps": steps, "schema": SCHEMA_HEAD,
+              "steps": steps, "schema": SERVER_HEAD,
               "generated_at": datetime.now(UTC).isoformat(timespec="seconds")}  # fmt: skip
     marker_path.write_text(json.dumps(record, indent=2), encoding="utf-8")
     progress(f"generated {cases:,} cases in {record['seconds']} s")
@@ -239,13 +239,13 @@ def _data(cluster: Cluster, database: str, marker: dict[str, Any], reused: bool)
 def _create_database(cluster: Cluster, database: str) -> None:
     from sqlalchemy import create_engine
 
-    from console.store.migrations import upgrade_to_head
+    from console.store.migrations import SERVER, upgrade_to_head
 
     with psycopg.connect(cluster.conninfo(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{database}"')
     engine = create_engine(cluster.url(database))
-    upgrade_to_head(engine)
+    upgrade_to_head(engine, SERVER)
     engine.dispose()
 
 

@@ -25,30 +25,12 @@ from console.central.mutations import (
     handles_runs,
 )
 from console.domain.cases import MAX_NOTE
-from console.domain.enums import EventKind, Urgency, parse_enum
+from console.domain.edits import EDITABLE, checked_edit, derived
+from console.domain.enums import EventKind
 from console.domain.ids import new_id
-from console.domain.intake import LIMITS, MIN_DESCRIPTION
-from console.domain.phone import parse_phone
 from console.domain.workflow import Action
 from console.store.schema import Case, CaseNoteRow
 from console.store.server_schema import AuditRow, ConflictRow
-
-# Fields a console may change after intake, and how each is checked.
-EDITABLE = (
-    "urgency",
-    "category_code",
-    "district_name",
-    "street_name",
-    "community",
-    "address",
-    "description",
-    "caller_name",
-    "callback_phone",
-    "lead_agency_code",
-)
-# The form's names of the fields whose names differ on the case; codes and numbers are short.
-_FORM_FIELDS = {"district_name": "district", "street_name": "street"}
-CODE_LIMIT = 30
 
 
 @handles("case.create")
@@ -116,33 +98,15 @@ def _sort_out(
 
 
 def _checked_field(ctx: Applying, name: str, value: Any) -> Any:
-    if not isinstance(value, str):
+    checked = checked_edit(ctx.reference, name, value)
+    if checked is None:
         raise Rejected("invalid_args", field=name)
-    if len(value) > LIMITS.get(_FORM_FIELDS.get(name, name), CODE_LIMIT):
-        raise Rejected("invalid_args", field=name)
-    if name == "urgency" and parse_enum(Urgency, value) is None:
-        raise Rejected("invalid_args", field=name)
-    if name == "category_code" and value not in ctx.reference.categories:
-        raise Rejected("invalid_args", field=name)
-    if name == "lead_agency_code" and value not in ctx.reference.agencies:
-        raise Rejected("invalid_args", field=name)
-    if name == "callback_phone" and value:
-        phone = parse_phone(value)
-        if phone is None:
-            raise Rejected("invalid_args", field=name)
-        return phone.e164
-    if name == "description" and len(value.strip()) < MIN_DESCRIPTION:
-        raise Rejected("invalid_args", field=name)
-    return value.strip()
+    return checked
 
 
 def _set_fields(ctx: Applying, case: Case, values: dict[str, Any]) -> None:
-    for name, value in values.items():
+    for name, value in {**values, **derived(ctx.reference, values)}.items():
         setattr(case, name, value)
-    if "category_code" in values:
-        case.category_path = ctx.reference.categories[values["category_code"]].path
-    if "lead_agency_code" in values:
-        case.lead_agency_name = ctx.reference.agencies[values["lead_agency_code"]].name
 
 
 def _conflict(ctx: Applying, case: Case, name: str, yours: Any, by: str) -> dict[str, Any]:

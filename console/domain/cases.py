@@ -33,6 +33,7 @@ class CaseSummary:
     lead_agency_name: str
     deadline_at: datetime | None
     description: str
+    badge: Badge = Badge.LOCAL
 
     @property
     def is_open(self) -> bool:

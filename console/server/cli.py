@@ -19,7 +19,7 @@ from console.domain.workflow import Role
 from console.server.config import DEFAULT_DATABASE, ServerConfig
 from console.server.database import server_engine
 from console.store.db import session_factory
-from console.store.migrations import upgrade_to_head
+from console.store.migrations import SERVER, upgrade_to_head
 from console.store.reference_files import load_reference
 
 DEFAULT_PORT = 8345
@@ -145,7 +145,7 @@ def run(argv: list[str]) -> int:
     if command == "run":
         return _serve(args)
     engine = server_engine(args.database_url)
-    upgrade_to_head(engine)
+    upgrade_to_head(engine, SERVER)
     if command == "migrate":
         print("database at the newest schema")
         return 0
@@ -253,7 +253,7 @@ def _serve(args: argparse.Namespace) -> int:
     from console.server.app import serve
 
     engine = server_engine(args.database_url)
-    upgrade_to_head(engine)
+    upgrade_to_head(engine, SERVER)
     engine.dispose()
     serve(config(args), args.host, args.port)
     return 0

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import text
 
 from console.server.errors import ApiError
-from console.store.db import SCHEMA_HEAD
+from console.store.db import SERVER_HEAD
 
 router = APIRouter(tags=["operation"])
 
@@ -29,8 +29,8 @@ def readyz(request: Request) -> dict[str, str | int]:
             version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except Exception as error:  # any database failure means: not ready
         raise ApiError(503, "not_ready", "database unavailable") from error
-    if version != SCHEMA_HEAD:
-        raise ApiError(503, "not_ready", f"schema {version}, expected {SCHEMA_HEAD}")
+    if version != SERVER_HEAD:
+        raise ApiError(503, "not_ready", f"schema {version}, expected {SERVER_HEAD}")
     state = request.app.state
     return {
         "status": "ready",

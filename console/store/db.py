@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-# Bump together with a new migration; `tests/store` checks it equals Alembic's head, so the
-# console can skip loading Alembic at start when the database is already current.
-SCHEMA_HEAD = "0004"
+# The head of each program's migration branch: bump with a new migration (the tests check they
+# are Alembic's), so the console can skip loading Alembic at start when its database is current
+# and a server instance can tell a database it cannot serve.
+CONSOLE_HEAD = "c0006"
+SERVER_HEAD = "s0005"
 
 
 def sqlite_engine(path: Path, *, writer: bool = True) -> Engine:
@@ -64,9 +66,10 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the database to the newest schema (Alembic), skipping Alembic if already there."""
-    if engine.dialect.name == "sqlite" and current_revision(engine) == SCHEMA_HEAD:
+    """Bring a console's database to the newest schema (Alembic), skipping Alembic if already
+    there."""
+    if current_revision(engine) == CONSOLE_HEAD:
         return
-    from console.store.migrations import upgrade_to_head
+    from console.store.migrations import CONSOLE, upgrade_to_head
 
-    upgrade_to_head(engine)
+    upgrade_to_head(engine, CONSOLE)

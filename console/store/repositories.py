@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, func, insert, or_, select, text, update
+from sqlalchemy import ColumnElement, case, delete, func, insert, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from console.domain.cases import CaseDetail, CaseEvent, CaseNote, CaseSummary
+from console.domain.cases import Badge, CaseDetail, CaseEvent, CaseNote, CaseSummary
 from console.domain.enums import AppealType, EventKind, Handling, Status, Urgency
 from console.domain.errors import NotFound
 from console.store.schema import (
@@ -27,6 +26,8 @@ from console.store.schema import (
     OutboxRow,
 )
 
+SERVER_URL = "server_url"  # in console_meta: the centre this workstation is enrolled with
+
 _SUMMARY_COLUMNS = (
     Case.id,
     Case.case_no,
@@ -37,6 +38,25 @@ _SUMMARY_COLUMNS = (
     Case.lead_agency_name,
     Case.deadline_at,
     Case.description,
+)
+# A case's badge: the state of its newest mutation (those still waiting are the newest, as the
+# outbox is sent in order), one step of the (case_id, mid) index per row.
+_NEWEST_MUTATION = (
+    select(
+        case(
+            (OutboxRow.state == "pending", Badge.WAITING.value),
+            (
+                OutboxRow.state.in_(("conflict", "rejected")) & OutboxRow.resolved_at.is_(None),
+                OutboxRow.state,
+            ),
+            else_=Badge.SYNCED.value,
+        )
+    )
+    .where(OutboxRow.case_id == Case.id)
+    .order_by(OutboxRow.mid.desc())
+    .limit(1)
+    .correlate(Case)
+    .scalar_subquery()
 )
 # Lists of cases: open ones first, then the newest; the id settles cases of the same moment,
 # so that every page of every size cuts the same list (the console's and the server's alike).
@@ -62,7 +82,7 @@ def insert_or_update(session: Session, table: type[Any]) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def _summary(row: Any) -> CaseSummary:
+def _summary(row: Any, badge: str) -> CaseSummary:
     return CaseSummary(
         id=row.id,
         case_no=row.case_no,
@@ -73,6 +93,7 @@ def _summary(row: Any) -> CaseSummary:
         lead_agency_name=row.lead_agency_name,
         deadline_at=row.deadline_at,
         description=row.description,
+        badge=Badge(badge),
     )
 
 
@@ -90,6 +111,16 @@ class NewEvent:
 class CaseRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def _summary_columns(self) -> tuple[Any, ...]:
+        """The columns of a case row, with its badge: none on a console without a server."""
+        linked = self._session.get(MetaRow, SERVER_URL) is not None
+        badge = (
+            func.coalesce(_NEWEST_MUTATION, Badge.SYNCED.value)
+            if linked
+            else literal(Badge.LOCAL.value)
+        )
+        return (*_SUMMARY_COLUMNS, badge.label("badge"))
 
     def add(self, values: dict[str, Any], assisting: Sequence[tuple[str, str]]) -> None:
         self._session.execute(insert(Case), [values])
@@ -144,13 +175,13 @@ class CaseRepository:
     def by_caller(self, phone_e164: str, offset: int, limit: int) -> list[CaseSummary]:
         """The caller's cases, open ones first, newest first; one page."""
         query = (
-            select(*_SUMMARY_COLUMNS)
+            select(*self._summary_columns())
             .where(Case.caller_phone == phone_e164)
             .order_by(*OPEN_FIRST_NEWEST)
             .offset(offset)
             .limit(limit)
         )
-        return [_summary(row) for row in self._session.execute(query)]
+        return [_summary(row, row.badge) for row in self._session.execute(query)]
 
     def called_since(self, phone_e164: str, since: datetime) -> bool:
         query = select(Case.id).where(Case.caller_phone == phone_e164, Case.created_at >= since)
@@ -161,7 +192,7 @@ class CaseRepository:
     ) -> list[CaseSummary]:
         """The seat's cases created since `since` and its open ones, open first, newest first."""
         query = (
-            select(*_SUMMARY_COLUMNS)
+            select(*self._summary_columns())
             .where(
                 Case.seat_code == seat_code,
                 or_(Case.created_at >= since, Case.status.in_(OPEN_STATUSES)),
@@ -170,7 +201,7 @@ class CaseRepository:
             .offset(offset)
             .limit(limit)
         )
-        return [_summary(row) for row in self._session.execute(query)]
+        return [_summary(row, row.badge) for row in self._session.execute(query)]
 
     def communities(self, street_code: str, limit: int = 200) -> list[str]:
         query = (
@@ -183,9 +214,12 @@ class CaseRepository:
         return list(self._session.execute(query).scalars())
 
     def detail(self, case_id: str) -> CaseDetail:
-        row = self._session.execute(select(Case).where(Case.id == case_id)).scalar_one_or_none()
-        if row is None:
+        found = self._session.execute(
+            select(Case, *self._summary_columns()[-1:]).where(Case.id == case_id)
+        ).first()
+        if found is None:
             raise NotFound(case_id)
+        row = found[0]
         events = self._session.execute(
             select(CaseEventRow).where(CaseEventRow.case_id == case_id).order_by(CaseEventRow.at)
         ).scalars()
@@ -196,7 +230,7 @@ class CaseRepository:
             select(CaseAssistingAgency.agency_name).where(CaseAssistingAgency.case_id == case_id)
         ).scalars()
         return CaseDetail(
-            summary=_summary(row),
+            summary=_summary(row, found.badge),
             caller_phone=row.caller_phone,
             caller_name=row.caller_name,
             callback_phone=row.callback_phone,
@@ -247,40 +281,6 @@ class CounterRepository:
                 },
             )
         )
-
-
-class OutboxRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def append(self, name: str, args: dict[str, Any], at: datetime) -> int:
-        result = self._session.execute(
-            insert(OutboxRow).returning(OutboxRow.mid),
-            [{"name": name, "args": json.dumps(args, ensure_ascii=False), "created_at": at}],
-        )
-        return int(result.scalar_one())
-
-    def pending(self) -> list[tuple[int, str, dict[str, Any]]]:
-        rows = self._session.execute(
-            select(OutboxRow.mid, OutboxRow.name, OutboxRow.args)
-            .where(OutboxRow.state == "pending")
-            .order_by(OutboxRow.mid)
-        )
-        return [(mid, name, json.loads(args)) for mid, name, args in rows]
-
-    def restart_numbering(self) -> int:
-        """Number the pending mutations 1, 2, 3… again, in their order, for a new enrolment;
-        the settled ones are forgotten. The number of pending mutations."""
-        columns = (OutboxRow.name, OutboxRow.args, OutboxRow.created_at, OutboxRow.state)
-        query = select(*columns).where(OutboxRow.state == "pending").order_by(OutboxRow.mid)
-        pending = [row._asdict() for row in self._session.execute(query)]
-        self._session.execute(delete(OutboxRow))
-        # AUTOINCREMENT keeps its high-water mark apart from the rows: start it again.
-        self._session.execute(text("DELETE FROM sqlite_sequence WHERE name = 'outbox'"))
-        rows = [{"mid": mid, **row} for mid, row in enumerate(pending, start=1)]
-        if rows:
-            self._session.execute(insert(OutboxRow), rows)
-        return len(rows)
 
 
 class MetaRepository:

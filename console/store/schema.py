@@ -1,9 +1,11 @@
-"""The tables. One schema for the console's local SQLite and the central PostgreSQL."""
+"""The tables: the cases both programs hold, and the console's own; the server's own are in
+`server_schema`. A table only one program's database holds says so (`only_on`), and only that
+program's migrations build it."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from sqlalchemy import (
     JSON,
@@ -55,6 +57,11 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def only_on(program: Literal["console", "server"]) -> dict[str, Any]:
+    """The table options of a table only one program's database holds."""
+    return {"info": {"only_on": program}}
 
 
 class Base(DeclarativeBase):
@@ -178,16 +185,43 @@ class CaseNoteRow(Base):
 
 
 class OutboxRow(Base):
-    """Mutations waiting for the server, numbered 1, 2, 3… per console."""
+    """Mutations for the server, numbered 1, 2, 3… per console, each with the server's answer
+    once it came: `state` pending, then applied, conflict or rejected."""
 
     __tablename__ = "outbox"
-    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+    __table_args__ = (
+        # A case's badge: the state of its newest mutation.
+        Index("ix_outbox_case_id_mid", "case_id", "mid"),
+        Index("ix_outbox_state_mid", "state", "mid"),
+        {"sqlite_autoincrement": True, **only_on("console")},
+    )
 
     mid: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(40))
     args: Mapped[str] = mapped_column(Text)
     created_at: Mapped[utc]
     state: Mapped[str] = mapped_column(String(16), default="pending")
+    case_id: Mapped[str] = mapped_column(String(36), default="", server_default="")
+    # The case's values the change replaced, to put back when the server refuses it.
+    before: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    result: Mapped[str] = mapped_column(Text, default="", server_default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # A conflict or rejection the user has dealt with (apply mine again, keep theirs).
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SeatUser(Base):
+    """Who signed in at this workstation while it was online: what lets them sign in again
+    when the server cannot be reached (a slow hash of the password, never the password)."""
+
+    __tablename__ = "seat_users"
+    __table_args__ = only_on("console")
+
+    username: Mapped[str] = mapped_column(String(50), primary_key=True)
+    verifier: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(50))
+    role: Mapped[str] = mapped_column(String(16))
+    signed_in_at: Mapped[utc]
 
 
 class MetaRow(Base):
@@ -206,6 +240,7 @@ class DailyCounter(Base):
 
 class DraftRow(Base):
     __tablename__ = "drafts"
+    __table_args__ = only_on("console")
 
     slot: Mapped[str] = mapped_column(String(40), primary_key=True)
     payload: Mapped[str] = mapped_column(Text)

@@ -1,5 +1,5 @@
 """Tables only the central server fills: accounts, sessions, the sync ledger, the change feed,
-the audit trail, conflicts and Open311 keys. They live in the one shared migration history."""
+the audit trail, conflicts and Open311 keys; the server's migration branch alone builds them."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from console.store.schema import Base, UTCDateTime, flag, short, utc, uuid_pk
+from console.store.schema import Base, UTCDateTime, flag, only_on, short, utc, uuid_pk
 
 BIGINT = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements INTEGER only
 
 
 class Account(Base):
     __tablename__ = "accounts"
+    __table_args__ = only_on("server")
 
     id: Mapped[uuid_pk]
     username: Mapped[str] = mapped_column(String(50), unique=True)
@@ -31,6 +32,7 @@ class AuthSession(Base):
     """A login: short-lived access token, refresh token for one shift; stored as hashes."""
 
     __tablename__ = "auth_sessions"
+    __table_args__ = only_on("server")
 
     id: Mapped[uuid_pk]
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -70,6 +72,7 @@ class Console(Base):
             sqlite_where=text("retired_at IS NULL"),
             postgresql_where=text("retired_at IS NULL"),
         ),
+        only_on("server"),
     )
 
 
@@ -77,6 +80,7 @@ class EnrolCode(Base):
     """A one-time code that enrols one workstation, issued by an admin, for a seat or any."""
 
     __tablename__ = "enrol_codes"
+    __table_args__ = only_on("server")
 
     code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     seat_code: Mapped[str] = mapped_column(String(3), default="", server_default="")
@@ -91,6 +95,7 @@ class MutationResult(Base):
     """The stored answer to each mutation: a mutation sent again gets the same answer."""
 
     __tablename__ = "mutation_results"
+    __table_args__ = only_on("server")
 
     client_id: Mapped[str] = mapped_column(ForeignKey("consoles.client_id"), primary_key=True)
     mid: Mapped[int] = mapped_column(BIGINT, primary_key=True)
@@ -118,11 +123,12 @@ class ChangeLog(Base):
     entity_id: Mapped[str] = mapped_column(String(36))
     at: Mapped[utc]
 
-    __table_args__ = (Index("ix_change_log_xid_seq", "xid", "seq"),)
+    __table_args__ = (Index("ix_change_log_xid_seq", "xid", "seq"), only_on("server"))
 
 
 class AuditRow(Base):
     __tablename__ = "audit_log"
+    __table_args__ = only_on("server")
 
     id: Mapped[int] = mapped_column(BIGINT, primary_key=True, autoincrement=True)
     at: Mapped[utc]
@@ -139,6 +145,7 @@ class ConflictRow(Base):
     """A change the server did not apply as sent, kept to be shown, never silent."""
 
     __tablename__ = "conflicts"
+    __table_args__ = only_on("server")
 
     id: Mapped[uuid_pk]
     case_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -155,6 +162,7 @@ class ApiKey(Base):
     """An Open311 client's key, stored as a hash; revoked keys stay for the record."""
 
     __tablename__ = "api_keys"
+    __table_args__ = only_on("server")
 
     id: Mapped[uuid_pk]
     name: Mapped[str] = mapped_column(String(100))
@@ -165,6 +173,7 @@ class ApiKey(Base):
 
 class Open311Token(Base):
     __tablename__ = "open311_tokens"
+    __table_args__ = only_on("server")
 
     token: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_id: Mapped[str] = mapped_column(String(36))
@@ -176,6 +185,7 @@ class LoginFailures(Base):
     address, shared by every server instance; rows of ended windows are pruned."""
 
     __tablename__ = "login_failures"
+    __table_args__ = only_on("server")
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     window_start: Mapped[utc] = mapped_column(index=True)
@@ -186,6 +196,7 @@ class SpentRefreshToken(Base):
     """A refresh token already exchanged: shown again, it was stolen, and its session ends."""
 
     __tablename__ = "spent_refresh_tokens"
+    __table_args__ = only_on("server")
 
     refresh_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("auth_sessions.id"), index=True)

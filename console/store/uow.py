@@ -6,12 +6,13 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from console.store.outbox import OutboxRepository
+from console.store.replica import ReplicaRepository, SeatUserRepository
 from console.store.repositories import (
     CaseRepository,
     CounterRepository,
     DraftRepository,
     MetaRepository,
-    OutboxRepository,
 )
 
 
@@ -27,6 +28,8 @@ class UnitOfWork:
         self.outbox = OutboxRepository(self.session)
         self.meta = MetaRepository(self.session)
         self.drafts = DraftRepository(self.session)
+        self.replica = ReplicaRepository(self.session)
+        self.seat_users = SeatUserRepository(self.session)
         return self
 
     def __exit__(

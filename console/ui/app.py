@@ -19,14 +19,18 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console.domain.errors import ValidationFailed
 from console.paths import REFERENCE, STYLES, default_data_dir
+from console.sync.api import Account, EnrolRefused, Link, Settings, SignInRefused, Stop, SyncState
 from console.ui.context import UiContext
 from console.ui.first_start import FirstStartDialog
 from console.ui.i18n import LANGUAGES, Languages, system_language
 from console.ui.labels import fill, translate
 from console.ui.main_window import MainWindow
-from console.ui.tasks import TaskRunner
+from console.ui.sign_in import SignInDialog
+from console.ui.sync_link import SyncLink
+from console.ui.tasks import TaskRunner, WriteSubmitter
 
 if TYPE_CHECKING:
+    from console.sync.api import Sync
     from console.workstation.context import Operator
     from console.workstation.drafts import Draft
     from console.workstation.local import LocalConsole
@@ -57,6 +61,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seat", metavar="CODE", help="seat code of this workstation (3 digits)")
     parser.add_argument("--operator", metavar="NAME", help="name of the call-taker at the seat")
     parser.add_argument(
+        "--server",
+        metavar="URL",
+        help="address of the centre's server: a workstation not yet connected offers to "
+        "connect to it (enrolment code or a supervisor's sign-in) at start",
+    )
+    parser.add_argument(
         "--quit-when-ready",
         action="store_true",
         help="for measurement: print when the intake form is ready, then quit",
@@ -69,12 +79,29 @@ class Opened:
     console: LocalConsole
     operator: Operator | None
     draft: Draft | None
+    sync: Sync
 
 
-def _open(data_dir: Path, seat: str | None, name: str | None) -> Opened:
-    """Runs on the writer thread: database, migrations, reference data, category index."""
+# Why the console asks for a sign-in again while it runs.
+def _stop_notice(reason: Stop | None) -> str:
+    if reason is Stop.ACCOUNT_DISABLED:
+        return translate(
+            "MainWindow",
+            "The centre disabled your account, so you were signed out. Your unsent work is "
+            "kept and is sent when someone signs in at this seat.",
+        )
+    return translate("MainWindow", "Your session ended. Sign in again; nothing saved is lost.")
+
+
+def _open(
+    args: argparse.Namespace, data_dir: Path, write: WriteSubmitter, settings: Settings
+) -> Opened:
+    """Runs on the writer thread: database, migrations, reference data, category index, and
+    the sync with the centre (standalone while none is configured)."""
+    from console.sync import open_sync
     from console.workstation.local import open_local
 
+    seat, name = args.seat, args.operator
     console = open_local(data_dir, REFERENCE)
     operator = console.setup.operator()
     if seat or name:
@@ -82,11 +109,14 @@ def _open(data_dir: Path, seat: str | None, name: str | None) -> Opened:
             seat or (operator.seat_code if operator else ""),
             name or (operator.name if operator else ""),
         )
-    return Opened(console, operator, console.drafts.load())
+    sync = open_sync(console, data_dir, write, settings, args.server)
+    return Opened(console, operator, console.drafts.load(), sync)
 
 
 class ConsoleApp:
-    def __init__(self, args: argparse.Namespace, started: float) -> None:
+    def __init__(
+        self, args: argparse.Namespace, started: float, sync_settings: Settings | None = None
+    ) -> None:
         self.args = args
         self.started = started
         self.data_dir: Path = args.data_dir or default_data_dir()
@@ -111,10 +141,21 @@ class ConsoleApp:
         self.window.showMaximized()
         self.window.activateWindow()
         self.console: LocalConsole | None = None
+        self.link: SyncLink | None = None
+        self.sign_in_dialog: SignInDialog | None = None
+        self.setup_dialog: FirstStartDialog | None = None
+        self._opened: Opened | None = None
+        self._signed_in = False
+        self._was_ready = False
         self._closed = False
+        self.window.setup_requested.connect(self._on_setup_requested)
+        self.window.sign_out_requested.connect(self._on_sign_out_requested)
+        self.window.close_cancelled.connect(self._on_close_cancelled)
         # Opened once the window exists: its result is shown in the window.
         self.tasks.write(
-            lambda: _open(self.data_dir, args.seat, args.operator),
+            lambda: _open(
+                args, self.data_dir, self.tasks.submit_write, sync_settings or Settings()
+            ),
             self._on_opened,
             self._on_open_failed,
         )
@@ -125,18 +166,121 @@ class ConsoleApp:
 
     def _on_opened(self, opened: Opened) -> None:
         self.console = opened.console
-        if opened.operator is not None:
-            self._ready(opened, opened.operator)
-            return
+        self._opened = opened
+        self.link = SyncLink(opened.sync, self.tasks, self.qt)
+        self.link.state_changed.connect(self._on_link_state_changed)
+        self.window.attach_link(self.link)
+        if self.link.enrolment is not None:
+            self._ask_sign_in()
+        elif opened.operator is not None and not self.args.server:
+            self._ready(opened.operator)
+        else:
+            self._show_setup()
+
+    def _show_setup(self) -> None:
+        """How this workstation works: standalone, or connected to the centre."""
+        opened, link = self._opened, self.link
+        assert opened is not None and link is not None
         dialog = FirstStartDialog(
-            lambda seat, name: self._configure(dialog, opened, seat, name), self.window
+            lambda seat, name: self._configure(dialog, opened, seat, name),
+            lambda url, code, user, password: link.connect_workstation(
+                url,
+                code,
+                user,
+                password,
+                lambda _enrolment: self._on_connected(dialog),
+                lambda error: self._on_connect_failed(dialog, error),
+            ),
+            self.args.server or "",
+            self.window,
         )
+        # Esc on the first start quits: the console never waits, disabled, behind nothing.
+        dialog.rejected.connect(self._quit_unless_ready)
+        self.setup_dialog = dialog
         dialog.open()
+
+    def _on_setup_requested(self) -> None:
+        if self.link is not None and self.link.standalone:
+            self._show_setup()
+
+    def _on_connected(self, dialog: FirstStartDialog) -> None:
+        dialog.accept()
+        self._ask_sign_in()
+
+    def _on_connect_failed(self, dialog: FirstStartDialog, error: BaseException) -> None:
+        if not isinstance(error, EnrolRefused):
+            raise error
+        dialog.show_refusal(error.reason)
+
+    def _ask_sign_in(self, notice: str = "") -> None:
+        link = self.link
+        assert link is not None and link.enrolment is not None
+        if self.sign_in_dialog is not None and self.sign_in_dialog.isVisible():
+            return
+        self._signed_in = False
+        seat_code = link.enrolment.seat_code
+        dialog = SignInDialog(
+            lambda user, password: link.sign_in(
+                user,
+                password,
+                lambda account: self._on_signed_in(dialog, account),
+                lambda error: self._on_sign_in_failed(dialog, error),
+            ),
+            seat_code,
+            notice,
+            self.window,
+        )
+        dialog.rejected.connect(self._quit_unless_signed_in)
+        self.sign_in_dialog = dialog
+        dialog.open()
+
+    def _on_signed_in(self, dialog: SignInDialog, account: Account) -> None:
+        """The sync has made the signed-in user the seat's operator; the window follows."""
+        opened = self._opened
+        assert opened is not None
+
+        def done(operator: Operator | None) -> None:
+            assert operator is not None
+            dialog.accept()
+            self._signed_in = True
+            self._ready(operator, account.offline)
+
+        self.tasks.read(opened.console.setup.operator, done)
+
+    def _on_sign_in_failed(self, dialog: SignInDialog, error: BaseException) -> None:
+        if not isinstance(error, SignInRefused):
+            raise error
+        dialog.show_refusal(error)
+
+    def _on_sign_out_requested(self) -> None:
+        if self.link is None:
+            return
+        self.window.intake.flush_draft()
+        self._signed_in = False
+        self.link.sign_out(lambda _none: self._ask_sign_in())
+
+    def _on_link_state_changed(self, state: SyncState) -> None:
+        stopped = state.link is Link.STOPPED
+        if stopped and state.stopped_reason in (Stop.ACCOUNT_DISABLED, Stop.SESSION_ENDED):
+            self._ask_sign_in(_stop_notice(state.stopped_reason))
+
+    def _quit_unless_ready(self) -> None:
+        if not self._was_ready:
+            self.window.close()
+
+    def _quit_unless_signed_in(self) -> None:
+        if not self._signed_in:
+            self.window.close()
+
+    def _on_close_cancelled(self) -> None:
+        """Warned of changes waiting, the user stays: nobody signed in means sign in."""
+        if self.link is not None and not self.link.standalone and not self._signed_in:
+            self._ask_sign_in()
 
     def _configure(self, dialog: FirstStartDialog, opened: Opened, seat: str, name: str) -> None:
         def done(operator: Operator) -> None:
             dialog.accept()
-            self._ready(opened, operator)
+            self._ready(operator)
 
         def failed(error: BaseException) -> None:
             if not isinstance(error, ValidationFailed):
@@ -146,9 +290,15 @@ class ConsoleApp:
         setup = opened.console.setup
         self.tasks.write(lambda: setup.configure(seat, name), done, failed)
 
-    def _ready(self, opened: Opened, operator: Operator) -> None:
-        ctx = UiContext(opened.console, operator, self.tasks)
-        self.window.attach(ctx)
+    def _ready(self, operator: Operator, offline: bool = False) -> None:
+        opened = self._opened
+        assert opened is not None
+        connected = self.link is not None and not self.link.standalone
+        ctx = UiContext(opened.console, operator, self.tasks, self.link if connected else None)
+        self.window.signed_in(ctx, offline)
+        if self._was_ready:
+            return
+        self._was_ready = True
         if opened.draft is not None:
             self.window.intake.restore_draft(opened.draft.fields, opened.draft.saved_at)
         log.info(
@@ -196,7 +346,9 @@ class ConsoleApp:
         if self._closed:
             return
         self._closed = True
-        self.window.close()
+        self.window.close_without_asking()
+        if self.link is not None:
+            self.link.close()  # stops sending and pulling; what waits is sent at the next start
         self.tasks.shutdown()
         if self.console is not None:
             self.console.close()

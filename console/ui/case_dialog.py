@@ -10,10 +10,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -24,6 +26,7 @@ from console.domain.errors import ValidationFailed
 from console.domain.numbering import spoken_form
 from console.domain.phone import parse_phone
 from console.ui import labels
+from console.ui.case_edit import CaseEditDialog
 from console.ui.context import UiContext
 from console.ui.models import EventTableModel, local_time
 
@@ -31,12 +34,20 @@ log = logging.getLogger(__name__)
 
 
 class CaseDialog(QDialog):
+    """Signals:
+    note_added(CaseNote): a note was saved.
+    edited(): a change to the case's fields was saved.
+    """
+
     note_added = Signal(object)  # CaseNote
+    edited = Signal()
 
     def __init__(self, ctx: UiContext, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("case.dialog")
-        self.resize(780, 720)
+        # As tall as the screen allows, up to what the case needs, its buttons always in sight.
+        screen = self.screen().availableGeometry()
+        self.resize(780, min(720, screen.height() - 60))
         self._ctx = ctx
         self._case_id = case_id
         self._detail: CaseDetail | None = None
@@ -67,29 +78,63 @@ class CaseDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+Return"), self, self.add_note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        # A connected console edits cases after intake, as one change the centre weighs.
+        self.edit_button = QPushButton(self)
+        self.edit_button.setObjectName("case.edit")
+        self.edit_button.clicked.connect(self.edit)
+        self.edit_button.setEnabled(False)
+        if ctx.link is not None:
+            buttons.addButton(self.edit_button, QDialogButtonBox.ButtonRole.ActionRole)
+        else:
+            self.edit_button.hide()
         self._timeline_caption, self._notes_caption = QLabel(self), QLabel(self)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self._fields)
-        for widget in (
+        # The case scrolls on a small screen; the note being typed and the buttons stay in sight.
+        case = QWidget(self)
+        case.setObjectName("case.content")
+        shown = QVBoxLayout(case)
+        shown.setContentsMargins(0, 0, 0, 0)
+        shown.addLayout(self._fields)
+        for shown_widget in (
             self._timeline_caption,
             self.timeline,
             self._notes_caption,
             self.notes,
-            self.note_input,
-            self.note_error,
-            self.add_button,
-            buttons,
         ):
+            shown.addWidget(shown_widget)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(case)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        for widget in (self.note_input, self.note_error, self.add_button, buttons):
             layout.addWidget(widget)
         self.retranslate()
         self.reload()
 
+    @property
+    def case_id(self) -> str:
+        return self._case_id
+
     def reload(self) -> None:
+        """Show the case as the local copy holds it now; a note being typed stays."""
         cases = self._ctx.console.cases
         self._ctx.tasks.read(lambda: cases.detail(self._case_id), self._show)
 
+    def edit(self) -> CaseEditDialog | None:
+        if self._detail is None or self._ctx.link is None:
+            return None
+        dialog = CaseEditDialog(self._ctx, self._detail, self._on_edited, self)
+        dialog.open()
+        return dialog
+
+    def _on_edited(self) -> None:
+        self.edited.emit()
+        self.reload()
+
     def _show(self, detail: CaseDetail) -> None:
         self._detail = detail
+        self.edit_button.setEnabled(True)
         self.events.replace(detail.events)
         self.notes.setPlainText(
             "\n\n".join(f"{local_time(n.at)}  {n.author}\n{n.text}" for n in detail.notes)
@@ -129,6 +174,7 @@ class CaseDialog(QDialog):
         self._notes_caption.setText(self.tr("Notes"))
         self.add_button.setText(self.tr("Add note (Ctrl+Enter)"))
         self.add_button.setAccessibleName(self.tr("Add note"))
+        self.edit_button.setText(self.tr("&Edit case…"))
         self.timeline.setAccessibleName(self.tr("Timeline"))
         self.notes.setAccessibleName(self.tr("Notes"))
         self.note_input.setAccessibleName(self.tr("New note"))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.domain.cases import CallerHistory, CaseSummary
+from console.sync.api import Link, SyncState
 from console.ui.context import UiContext
 from console.ui.labels import fill
 from console.ui.models import CASE_ID_ROLE, CaseTableModel, PageCallback, PageLoader
@@ -41,6 +42,25 @@ class CaseTable(QTableView):
         for stretched in (2, 3):  # category and agency share what the others leave
             header.setSectionResizeMode(stretched, QHeaderView.ResizeMode.Stretch)
         self.activated.connect(self._on_activated)
+
+    def show_badges(self, shown: bool) -> None:
+        self.case_model.show_badges(shown)
+        column = self.case_model.badge_column
+        if column is not None:
+            self.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents
+            )
+
+    def replace(self, rows: list[CaseSummary], loader: PageLoader | None) -> None:
+        """New rows; the selected case stays selected if it is still listed."""
+        current = self.currentIndex()
+        selected = current.data(CASE_ID_ROLE) if current.isValid() else None
+        column = max(0, current.column())
+        self.case_model.replace(rows, loader)
+        for row, case in enumerate(rows):
+            if case.id == selected:
+                self.setCurrentIndex(self.case_model.index(row, column))
+                break
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -74,15 +94,22 @@ class HistoryPanel(QWidget):
         self.repeat.setObjectName("history.repeat")
         self.repeat.setProperty("role", "warning")
         self.repeat.hide()
+        self.offline = QLabel(self)
+        self.offline.setObjectName("history.offline")
+        self.offline.setProperty("role", "warning")
+        self.offline.setWordWrap(True)
+        self.offline.hide()
         self.table = CaseTable("history.table", self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.offline)
         layout.addWidget(self.repeat)
         layout.addWidget(self.table, 1)
         self.retranslate()
 
     def attach(self, ctx: UiContext) -> None:
         self._ctx = ctx
+        self.table.show_badges(ctx.link is not None)
 
     @property
     def number(self) -> str:
@@ -97,12 +124,22 @@ class HistoryPanel(QWidget):
             self.retranslate()
             return
         history = self._ctx.console.history
-        self._ctx.tasks.read(lambda: history.caller_history(number, 0, PAGE), self._on_loaded)
+        # A refresh reads as many rows as are shown, so the list does not shrink under the user.
+        count = max(PAGE, self.table.case_model.rowCount())
+        self._ctx.tasks.read(lambda: history.caller_history(number, 0, count), self._on_loaded)
+
+    def show_link(self, state: SyncState) -> None:
+        """Offline, the history comes from the local copy alone, and says so."""
+        self.offline.setVisible(state.link in (Link.OFFLINE, Link.STOPPED))
+
+    def refresh(self) -> None:
+        if self._number:
+            self.show_caller(self._number)
 
     def _on_loaded(self, history: CallerHistory) -> None:
         if history.phone_e164 == "" or not self._number:
             return
-        self.table.case_model.replace(list(history.cases), self._loader(self._number))
+        self.table.replace(list(history.cases), self._loader(self._number))
         self.repeat.setVisible(history.repeat_caller)
         self.retranslate()
         self.history_loaded.emit(history)
@@ -132,6 +169,9 @@ class HistoryPanel(QWidget):
         else:
             self.summary.setText(fill(self.tr("Earlier cases of %1 (open first):"), self._number))
         self.repeat.setText(self.tr("Repeat caller: called in the last 30 days."))
+        self.offline.setText(
+            self.tr("Offline: may be incomplete. Cases taken at other seats meanwhile are missing.")
+        )
         self.table.setAccessibleName(self.tr("Caller history"))
 
 
@@ -151,6 +191,7 @@ class MyCasesPanel(QWidget):
 
     def attach(self, ctx: UiContext) -> None:
         self._ctx = ctx
+        self.table.show_badges(ctx.link is not None)
         self.refresh()
 
     def refresh(self) -> None:
@@ -162,9 +203,11 @@ class MyCasesPanel(QWidget):
             ctx.tasks.read(lambda: ctx.console.cases.my_cases(ctx.operator, offset, PAGE), done)
 
         def first_page(rows: list[CaseSummary]) -> None:
-            self.table.case_model.replace(rows, load)
+            self.table.replace(rows, load)
 
-        load(0, first_page)
+        # As many rows as are shown, so a refresh does not shrink the list under the user.
+        count = max(PAGE, self.table.case_model.rowCount())
+        ctx.tasks.read(lambda: ctx.console.cases.my_cases(ctx.operator, 0, count), first_page)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -79,6 +79,25 @@ def events() -> dict[EventKind, str]:
     }
 
 
+def field_name(field: str) -> str:
+    """A case field, named as the form names it."""
+    names = {
+        "urgency": translate("Labels", "Urgency"),
+        "category_code": translate("Labels", "Category"),
+        "district_name": translate("Labels", "District"),
+        "street_name": translate("Labels", "Street"),
+        "community": translate("Labels", "Community"),
+        "address": translate("Labels", "Address"),
+        "description": translate("Labels", "Description"),
+        "caller_name": translate("Labels", "Caller name"),
+        "callback_phone": translate("Labels", "Callback number"),
+        "lead_agency_code": translate("Labels", "Lead agency"),
+        "status": translate("Labels", "Status"),
+        "owner": translate("Labels", "Owner"),
+    }
+    return names.get(field, field)
+
+
 def field_error(error: FieldError) -> str:
     messages = {
         "required": translate("Labels", "Required."),

@@ -4,23 +4,64 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.domain.errors import ReferenceProblem
+from console.domain.numbering import spoken_form
+from console.sync.api import Arrived, Link, Problem, SyncState
 from console.ui.case_dialog import CaseDialog
 from console.ui.case_views import HistoryPanel, MyCasesPanel
+from console.ui.conflicts import ConflictsDialog
 from console.ui.context import UiContext
 from console.ui.intake_panel import IntakePanel
-from console.ui.labels import fill
+from console.ui.labels import fill, translate
+from console.ui.models import local_time
+from console.ui.sync_link import SyncLink, Waiting
+from console.ui.sync_status import SyncStatus
+
+MAX_WAITING_NAMED = 10
+
+
+def mutation_name(name: str) -> str:
+    names = {
+        "case.create": translate("MainWindow", "new case"),
+        "case.update": translate("MainWindow", "change to a case"),
+        "case.add_note": translate("MainWindow", "note"),
+    }
+    return names.get(name, name)
 
 
 class MainWindow(QMainWindow):
+    """Signals:
+    setup_requested(): the user asked to connect this workstation (or set its seat again).
+    sign_out_requested(): the user asked to sign out.
+    close_cancelled(): warned of changes waiting, the user chose to stay.
+    """
+
+    setup_requested = Signal()
+    sign_out_requested = Signal()
+    close_cancelled = Signal()
+
     def __init__(self, choose_language: Callable[[str], None], language: str) -> None:
         super().__init__()
         self.setObjectName("main.window")
         self._ctx: UiContext | None = None
+        self._link: SyncLink | None = None
+        self._signed_in_offline = False
+        self._close_confirmed = False
+        self.close_warning: QMessageBox | None = None
+        self.conflicts: ConflictsDialog | None = None
+        self._case_dialogs: list[CaseDialog] = []
         self._choose_language = choose_language
         self._reference_problem: ReferenceProblem | None = None
         self.intake = IntakePanel(self)
@@ -39,17 +80,23 @@ class MainWindow(QMainWindow):
         self.warning.setProperty("role", "warning")
         self.warning.setWordWrap(True)
         self.warning.hide()
+        self.offline_notice = QLabel(self)
+        self.offline_notice.setObjectName("main.offline_sign_in")
+        self.offline_notice.setProperty("role", "notice")
+        self.offline_notice.setWordWrap(True)
+        self.offline_notice.hide()
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.addWidget(self.warning)
+        layout.addWidget(self.offline_notice)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self.seat_label = QLabel(self)
         self.seat_label.setObjectName("status.seat")
-        self.mode_label = QLabel(self)
-        self.mode_label.setObjectName("status.mode")
+        self.sync_status = SyncStatus(self)
+        self.sync_status.inbox_requested.connect(self.open_conflicts)
         self.statusBar().addWidget(self.seat_label)
-        self.statusBar().addPermanentWidget(self.mode_label)
+        self.statusBar().addPermanentWidget(self.sync_status)
         self._build_menus(language)
         self.intake.caller_number_changed.connect(self._on_intake_caller_number_changed)
         self.intake.case_saved.connect(self._on_intake_case_saved)
@@ -73,6 +120,13 @@ class MainWindow(QMainWindow):
             self.quit_action,
         ):
             self.call_menu.addAction(action)
+        self.centre_menu = bar.addMenu("")
+        self.centre_menu.setObjectName("menu.centre")
+        self.conflicts_action = self._action("action.conflicts", "Ctrl+I", self.open_conflicts)
+        self.sign_out_action = self._action("action.sign_out", "", self.sign_out_requested.emit)
+        self.setup_action = self._action("action.setup", "", self.setup_requested.emit)
+        for action in (self.conflicts_action, self.sign_out_action, self.setup_action):
+            self.centre_menu.addAction(action)
         self.language_menu = bar.addMenu("")
         self.language_menu.setObjectName("menu.language")
         group = QActionGroup(self)
@@ -101,13 +155,74 @@ class MainWindow(QMainWindow):
         self._reference_problem = ctx.console.reference_problem
         self.retranslate()
 
+    def attach_link(self, link: SyncLink) -> None:
+        """A connected workstation: the sync's state and arrivals reach every view."""
+        self._link = link
+        link.state_changed.connect(self._on_link_state_changed)
+        link.arrived.connect(self._on_link_arrived)
+        self._on_link_state_changed(link.state)
+        if not link.standalone:
+            self.count_conflicts()
+        self.retranslate()
+
+    def signed_in(self, ctx: UiContext, offline: bool) -> None:
+        self._signed_in_offline = offline
+        self.attach(ctx)
+
     def open_case(self, case_id: str) -> CaseDialog | None:
         if self._ctx is None:
             return None
         dialog = CaseDialog(self._ctx, case_id, self)
-        dialog.note_added.connect(lambda _note: self.history.show_caller(self.history.number))
+        dialog.note_added.connect(lambda _note: self.history.refresh())
+        dialog.edited.connect(self._on_case_edited)
+        dialog.finished.connect(lambda _result: self._case_dialogs.remove(dialog))
+        self._case_dialogs.append(dialog)
         dialog.open()
         return dialog
+
+    def open_conflicts(self) -> ConflictsDialog | None:
+        if self._link is None or self._ctx is None:
+            return None
+        if self.conflicts is None:
+            self.conflicts = ConflictsDialog(self._link, self._ctx.console.reference, self)
+            self.conflicts.case_opened.connect(self.open_case)
+            self.conflicts.resolved.connect(self.sync_status.show_conflicts)
+        else:
+            self.conflicts.reload()
+        self.conflicts.open()
+        return self.conflicts
+
+    def count_conflicts(self) -> None:
+        if self._link is not None:
+            self._link.problems(self._on_problems_counted)
+
+    def _on_problems_counted(self, problems: list[Problem]) -> None:
+        self.sync_status.show_conflicts(len(problems))
+
+    def _on_link_state_changed(self, state: SyncState) -> None:
+        enrolled = self._link is not None and not self._link.standalone
+        self.sync_status.show_state(state, enrolled)
+        self.history.show_link(state)
+        self.retranslate()
+
+    def _on_link_arrived(self, arrived: Arrived) -> None:
+        self.history.refresh()
+        self.my_cases.refresh()
+        for dialog in self._case_dialogs:
+            if dialog.case_id in arrived.case_ids:
+                dialog.reload()
+        if arrived.left:
+            self.sync_status.show_left(arrived.left)
+        if arrived.conflicts:
+            self.count_conflicts()
+            if self.conflicts is not None and self.conflicts.isVisible():
+                self.conflicts.reload()
+
+    def _on_case_edited(self) -> None:
+        self.history.refresh()
+        self.my_cases.refresh()
+        if self._link is not None:
+            self._link.nudge()
 
     def _on_intake_caller_number_changed(self, number: str) -> None:
         self.history.show_caller(number)
@@ -116,7 +231,9 @@ class MainWindow(QMainWindow):
 
     def _on_intake_case_saved(self, _saved: object) -> None:
         self.my_cases.refresh()
-        self.history.show_caller(self.history.number)
+        self.history.refresh()
+        if self._link is not None:
+            self._link.nudge()
 
     def _focus_history(self) -> None:
         self.tabs.setCurrentWidget(self.history)
@@ -128,8 +245,55 @@ class MainWindow(QMainWindow):
         self.my_cases.table.setFocus()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        link = self._link
+        if link is not None and link.state.waiting and not self._close_confirmed:
+            # Which changes wait is read off the GUI thread; the warning comes back here.
+            event.ignore()
+            link.waiting(self._warn_before_closing)
+            return
         self.intake.flush_draft()
         super().closeEvent(event)
+
+    def close_without_asking(self) -> None:
+        self._close_confirmed = True
+        self.close()
+
+    def _warn_before_closing(self, waiting: Waiting) -> None:
+        if not waiting:
+            self.close_without_asking()
+            return
+        lines = [
+            f"• {mutation_name(name)} {spoken_form(case_no)} ({local_time(made_at)})"
+            for _mid, name, case_no, made_at in waiting[:MAX_WAITING_NAMED]
+        ]
+        if len(waiting) > MAX_WAITING_NAMED:
+            lines.append(fill(self.tr("… and %1 more"), len(waiting) - MAX_WAITING_NAMED))
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Changes not sent yet"))
+        box.setObjectName("close.warning")
+        box.setText(
+            fill(
+                self.tr(
+                    "%1 changes are saved on this computer but have not reached the centre. "
+                    "They are sent the next time the console starts here."
+                ),
+                len(waiting),
+            )
+        )
+        box.setInformativeText("\n".join(lines))
+        quit_button = box.addButton(self.tr("&Quit anyway"), QMessageBox.ButtonRole.AcceptRole)
+        stay = box.addButton(self.tr("&Stay"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.finished.connect(
+            lambda _result: (
+                self.close_without_asking()
+                if box.clickedButton() is quit_button
+                else self.close_cancelled.emit()
+            )
+        )
+        self.close_warning = box
+        box.open()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -145,14 +309,34 @@ class MainWindow(QMainWindow):
         self.history_action.setText(self.tr("Caller &history"))
         self.my_cases_action.setText(self.tr("&My cases"))
         self.quit_action.setText(self.tr("&Quit"))
+        self.centre_menu.setTitle(self.tr("&Centre"))
+        self.conflicts_action.setText(self.tr("Conflicts &inbox"))
+        self.sign_out_action.setText(self.tr("Sign &out"))
+        self.setup_action.setText(self.tr("&Connect to the centre…"))
+        connected = self._link is not None and not self._link.standalone
+        self.conflicts_action.setEnabled(connected)
+        self.sign_out_action.setEnabled(connected)
+        self.setup_action.setEnabled(not connected)
         self.tabs.setTabText(0, self.tr("Caller history"))
         self.tabs.setTabText(1, self.tr("My cases"))
-        self.mode_label.setText(self.tr("Local database · no server configured"))
-        if self._ctx is None:
+        enrolment = self._link.enrolment if self._link is not None else None
+        if self._ctx is None and enrolment is not None:
+            seat = enrolment.seat_code
+            self.seat_label.setText(fill(self.tr("Seat %1 · nobody signed in"), seat))
+        elif self._ctx is None:
             self.seat_label.setText(self.tr("Opening the local database…"))
         else:
             op = self._ctx.operator
             self.seat_label.setText(fill(self.tr("Seat %1 · %2"), op.seat_code, op.name))
+        link = self._link
+        offline = self._signed_in_offline and link is not None and link.state.link is Link.OFFLINE
+        self.offline_notice.setVisible(offline)
+        self.offline_notice.setText(
+            self.tr(
+                "Signed in offline: the centre cannot be reached, so your password was checked "
+                "on this computer. It is checked again when the centre is back."
+            )
+        )
         problem = self._reference_problem
         self.warning.setVisible(problem is not None)
         if problem is not None:

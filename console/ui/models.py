@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from console.domain.cases import CaseEvent, CaseSummary
+from console.domain.cases import Badge, CaseEvent, CaseSummary
 from console.domain.enums import EventKind
 from console.domain.numbering import CENTRE_TZ, spoken_form
 from console.ui import labels
@@ -28,6 +28,13 @@ PageCallback = Callable[[list[CaseSummary]], None]
 PageLoader = Callable[[int, PageCallback], None]
 Index = QModelIndex | QPersistentModelIndex
 _OVERDUE = QColor("#b3261e")
+# Quiet for the usual states, visible for the two that need the user.
+_BADGE_COLOURS = {
+    Badge.SYNCED: QColor("#3f6b4f"),
+    Badge.WAITING: QColor("#5b6472"),
+    Badge.CONFLICT: QColor("#8a5a00"),
+    Badge.REJECTED: QColor("#b3261e"),
+}
 
 
 # Times are shown in the centre's time, whatever the workstation's clock is set to.
@@ -62,6 +69,17 @@ class CaseTableModel(QAbstractTableModel):
         self._has_more = False
         self._loading = False
         self._generation = 0
+        self._badges = False
+
+    def show_badges(self, shown: bool) -> None:
+        """A connected console shows each row's sync state in a last column."""
+        self.beginResetModel()
+        self._badges = shown
+        self.endResetModel()
+
+    @property
+    def badge_column(self) -> int | None:
+        return len(_HEADERS) if self._badges else None
 
     def replace(self, first_page: list[CaseSummary], loader: PageLoader | None) -> None:
         self.beginResetModel()
@@ -79,10 +97,12 @@ class CaseTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_HEADERS)
+        return 0 if parent.isValid() else len(_HEADERS) + (1 if self._badges else 0)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if section == self.badge_column:
+                return translate("CaseTable", "Sync")
             return translate("CaseTable", _HEADERS[section])
         return None
 
@@ -90,6 +110,8 @@ class CaseTableModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         case = self._rows[index.row()]
+        if index.column() == self.badge_column:
+            return _badge_data(case.badge, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell(case, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -137,6 +159,35 @@ _ = (
 )
 
 
+def badges() -> dict[Badge, str]:
+    return {
+        Badge.LOCAL: "",
+        Badge.SYNCED: translate("CaseTable", "synced"),
+        Badge.WAITING: translate("CaseTable", "waiting"),
+        Badge.CONFLICT: translate("CaseTable", "conflict"),
+        Badge.REJECTED: translate("CaseTable", "rejected"),
+    }
+
+
+def _badge_data(badge: Badge, role: int) -> Any:
+    if role == Qt.ItemDataRole.DisplayRole:
+        return badges()[badge]
+    if role == Qt.ItemDataRole.ForegroundRole and badge in _BADGE_COLOURS:
+        return QBrush(_BADGE_COLOURS[badge])
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return {
+            Badge.SYNCED: translate("CaseTable", "The centre has this case as shown."),
+            Badge.WAITING: translate("CaseTable", "Saved here; waiting to be sent to the centre."),
+            Badge.CONFLICT: translate(
+                "CaseTable", "Someone else changed this case too: see the conflicts (Ctrl+I)."
+            ),
+            Badge.REJECTED: translate(
+                "CaseTable", "The centre refused a change: see the conflicts (Ctrl+I)."
+            ),
+        }.get(badge)
+    return None
+
+
 def _overdue(case: CaseSummary) -> bool:
     return case.is_open and case.deadline_at is not None and case.deadline_at < datetime.now(UTC)
 
@@ -152,6 +203,14 @@ def _cell(case: CaseSummary, column: int) -> str:
     if column == 3:
         return case.lead_agency_name
     return short_time(case.deadline_at)
+
+
+def _event_detail(event: CaseEvent) -> str:
+    if event.kind is EventKind.CREATED:
+        return spoken_form(event.detail)
+    if event.kind in (EventKind.UPDATED, EventKind.CONFLICT):  # fields, named as on the form
+        return ", ".join(labels.field_name(f) for f in event.detail.split(", ") if f)
+    return event.detail
 
 
 class EventTableModel(QAbstractTableModel):
@@ -189,7 +248,5 @@ class EventTableModel(QAbstractTableModel):
         if index.column() == 0:
             return local_time(event.at)
         if index.column() == 1:
-            text = labels.events()[event.kind]
-            detail = spoken_form(event.detail) if event.kind is EventKind.CREATED else event.detail
-            return f"{text} {detail}".strip()
+            return f"{labels.events()[event.kind]} {_event_detail(event)}".strip()
         return f"{event.actor} ({event.seat_code})"

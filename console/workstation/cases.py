@@ -5,20 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 
 from console.domain.cases import MAX_NOTE, CaseDetail, CaseNote, CaseSummary
+from console.domain.edits import checked_edit, derived
 from console.domain.enums import EventKind
 from console.domain.errors import FieldError, NotFound, ValidationFailed
 from console.domain.ids import new_id
 from console.domain.numbering import CENTRE_TZ
+from console.domain.reference import ReferenceData
 from console.domain.text import typed
 from console.store.repositories import NewEvent
+from console.store.uow import UnitOfWork
 from console.workstation.context import Clock, Operator, Units
 
 PAGE = 100
 
 
 class CaseService:
-    def __init__(self, units: Units, clock: Clock) -> None:
+    def __init__(self, units: Units, reference: ReferenceData, clock: Clock) -> None:
         self._units = units
+        self._reference = reference
         self._clock = clock
 
     def detail(self, case_id: str) -> CaseDetail:
@@ -43,10 +47,27 @@ class CaseService:
                 )
             )
             uow.outbox.append(
-                "case.add_note", {"case_id": case_id, "note_id": note.id, "text": text}, now
+                "case.add_note",
+                {"case_id": case_id, "note_id": note.id, "text": text},
+                now,
+                case_id,
             )
             uow.commit()
         return note
+
+    def edit(self, case_id: str, changes: dict[str, str], operator: Operator) -> None:
+        """Change fields of a case after intake, checked as the server checks them, and queue
+        the change for the server in the same transaction, based on the version held here."""
+        values = {
+            name: checked_edit(self._reference, name, typed(v)) for name, v in changes.items()
+        }
+        errors = [FieldError(name, "invalid") for name, value in values.items() if value is None]
+        if errors or not values:
+            raise ValidationFailed(errors or [FieldError("set", "required")])
+        checked = {name: value for name, value in values.items() if value is not None}
+        with self._units.write() as uow:
+            queue_edit(uow, case_id, checked, self._reference, operator, self._clock())
+            uow.commit()
 
     def my_cases(self, operator: Operator, offset: int = 0, limit: int = PAGE) -> list[CaseSummary]:
         """The seat's cases of today (centre time) and all its open ones."""
@@ -60,3 +81,28 @@ class CaseService:
     def _start_of_today(self) -> datetime:
         local = self._clock().astimezone(CENTRE_TZ)
         return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def queue_edit(
+    uow: UnitOfWork,
+    case_id: str,
+    values: dict[str, str],
+    reference: ReferenceData,
+    operator: Operator,
+    now: datetime,
+) -> None:
+    """Change the case here and queue the change (`case.update`) on top of its version here."""
+    changed = {**values, **derived(reference, values)}
+    before = uow.replica.fields(case_id, ["version", *changed])
+    if before is None:
+        raise NotFound(case_id)
+    base = before.pop("version")
+    uow.replica.set_fields(case_id, changed, now)
+    uow.cases.add_event(
+        NewEvent(
+            new_id(), case_id, now, EventKind.UPDATED, operator.name, operator.seat_code,
+            ", ".join(values),
+        )
+    )  # fmt: skip
+    args = {"case_id": case_id, "base_version": base, "set": values}
+    uow.outbox.append("case.update", args, now, case_id, before)

@@ -63,7 +63,7 @@ class IntakeService:
             )
             uow.cases.add(values, assisting)
             self._record_events(uow, values, operator, now)
-            uow.outbox.append("case.create", _mutation_args(values, assisting), now)
+            uow.outbox.append("case.create", _mutation_args(values, assisting), now, values["id"])
             uow.drafts.clear(DRAFT_SLOT)
             uow.commit()
         return SavedCase(

@@ -21,6 +21,7 @@ from console.workstation.context import Clock, Units
 from console.workstation.drafts import DraftService
 from console.workstation.history import HistoryService
 from console.workstation.intake import IntakeService
+from console.workstation.replica import ReplicaService
 from console.workstation.setup import SetupService
 
 DATABASE_FILE = "console.sqlite3"
@@ -38,6 +39,7 @@ class LocalConsole:
     history: HistoryService
     cases: CaseService
     drafts: DraftService
+    replica: ReplicaService
     _engines: tuple[Engine, Engine]
 
     def close(self) -> None:
@@ -79,7 +81,8 @@ def open_local(data_dir: Path, shipped_reference: Path, clock: Clock = utc_now) 
         setup=SetupService(units),
         intake=IntakeService(units, loaded.data, clock),
         history=HistoryService(units, clock),
-        cases=CaseService(units, clock),
+        cases=CaseService(units, loaded.data, clock),
         drafts=DraftService(units, clock),
+        replica=ReplicaService(units, loaded.data, clock),
         _engines=(writer, reader),
     )

@@ -6,6 +6,7 @@ import stat
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,8 +18,14 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
 from console.domain.intake import IntakeForm
-from console.store.db import SCHEMA_HEAD, current_revision, migrate, sqlite_engine
-from console.store.migrations import alembic_config, for_this_database, upgrade_to_head
+from console.store.db import CONSOLE_HEAD, SERVER_HEAD, current_revision, migrate, sqlite_engine
+from console.store.migrations import (
+    CONSOLE,
+    SERVER,
+    alembic_config,
+    for_this_database,
+    upgrade_to_head,
+)
 from console.store.schema import Base
 from console.workstation.context import Operator
 from console.workstation.local import DATABASE_FILE, LocalConsole
@@ -27,6 +34,19 @@ if TYPE_CHECKING:
     from conftest import FakeClock, Opener, Query
 
 TABLES = ("cases", "case_events", "case_assisting_agencies", "outbox", "daily_counters", "drafts")
+# What a console's database holds: the cases, which the server holds too, and its own work.
+CONSOLE_TABLES = {
+    *TABLES,
+    "case_notes",
+    "console_meta",
+    "seat_users",
+    "sqlite_sequence",
+    "alembic_version",
+}
+# A console's database as the console made it before each program had its own migrations:
+# two cases saved and waiting in the outbox, a draft, every table of the server (dumped by
+# sqlite3's iterdump).
+SHARED_HISTORY_CONSOLE = Path(__file__).parent / "data" / "console-0004.sql"
 
 
 @pytest.fixture
@@ -66,22 +86,71 @@ def test_an_event_for_a_missing_case_is_refused(engine: Engine) -> None:
         )
 
 
-def test_schema_head_is_alembics_head() -> None:
-    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_HEAD
+def test_each_program_knows_the_head_of_its_own_branch() -> None:
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert scripts.get_revision(f"{CONSOLE}@head").revision == CONSOLE_HEAD
+    assert scripts.get_revision(f"{SERVER}@head").revision == SERVER_HEAD
 
 
 def test_a_new_database_is_migrated_to_head(engine: Engine) -> None:
     assert current_revision(engine) is None
     migrate(engine)
-    assert current_revision(engine) == SCHEMA_HEAD
+    assert current_revision(engine) == CONSOLE_HEAD
+
+
+def _tables(data_dir: Path) -> set[str]:
+    with closing(sqlite3.connect(data_dir / DATABASE_FILE)) as conn:
+        return {
+            name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+
+
+def test_a_new_console_database_holds_none_of_the_servers_tables(
+    console: LocalConsole, data_dir: Path
+) -> None:
+    assert _tables(data_dir) == CONSOLE_TABLES
+
+
+def test_a_console_database_made_before_the_split_keeps_its_work_and_sheds_the_servers_tables(
+    open_console: Opener, clock: FakeClock, data_dir: Path, query: Query, complaint: IntakeForm
+) -> None:
+    data_dir.mkdir(mode=0o700)
+    with closing(sqlite3.connect(data_dir / DATABASE_FILE)) as conn:
+        conn.executescript(SHARED_HISTORY_CONSOLE.read_text(encoding="utf-8"))
+    kept = sorted(CONSOLE_TABLES - {"alembic_version", "seat_users"})
+    # The columns the outbox had then: later ones were added to it.
+    columns = {"outbox": "mid, name, args, created_at, state"}
+    read = {table: f"SELECT {columns.get(table, '*')} FROM {table}" for table in kept}
+    before = {table: query(data_dir, sql) for table, sql in read.items()}
+    assert query(data_dir, "SELECT version_num FROM alembic_version") == [("0004",)]
+
+    console = open_console(data_dir)
+
+    assert {table: query(data_dir, sql) for table, sql in read.items()} == before
+    # Each waiting mutation knows its case, for the case's badge.
+    assert query(data_dir, "SELECT case_id FROM outbox ORDER BY mid") == query(
+        data_dir, "SELECT id FROM cases ORDER BY case_no"
+    )
+    assert _tables(data_dir) == CONSOLE_TABLES
+    assert query(data_dir, "SELECT version_num FROM alembic_version") == [(CONSOLE_HEAD,)]
+    assert query(data_dir, "PRAGMA integrity_check") == [("ok",)]
+    # The console carries on where it stopped: its draft, its cases, its numbering, its outbox.
+    draft = console.drafts.load()
+    assert draft is not None and draft.fields["description"] == "没说完"
+    operator = console.setup.operator()
+    assert operator is not None and operator.seat_code == "007"
+    clock.set(datetime(2026, 12, 1, 3, 0, tzinfo=UTC))
+    saved = console.intake.submit(complaint, operator)
+    assert saved.case_no == "2612010070003"
+    assert [row[0] for row in query(data_dir, "SELECT mid FROM outbox")] == [1, 2, 3]
 
 
 def test_migrating_twice_is_harmless(engine: Engine) -> None:
     migrate(engine)
     migrate(engine)
-    upgrade_to_head(engine)
-    upgrade_to_head(engine)
-    assert current_revision(engine) == SCHEMA_HEAD
+    upgrade_to_head(engine, CONSOLE)
+    upgrade_to_head(engine, CONSOLE)
+    assert current_revision(engine) == CONSOLE_HEAD
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 1
 
@@ -95,7 +164,7 @@ def test_reopening_keeps_the_cases(
     first.close()
     engine = sqlite_engine(data_dir / DATABASE_FILE)
     try:
-        upgrade_to_head(engine)
+        upgrade_to_head(engine, CONSOLE)
     finally:
         engine.dispose()
     again = open_console(data_dir)
@@ -107,7 +176,7 @@ def test_migrated_schema_matches_the_models(engine: Engine) -> None:
     with engine.connect() as conn:
         differences = compare_metadata(
             MigrationContext.configure(
-                conn, opts={"include_object": for_this_database(conn.dialect.name)}
+                conn, opts={"include_object": for_this_database(conn.dialect.name, CONSOLE)}
             ),
             Base.metadata,
         )

@@ -24,7 +24,7 @@ from console.domain.clock import utc_now
 from console.domain.workflow import Role
 from console.paths import REFERENCE
 from console.store.db import session_factory
-from console.store.migrations import upgrade_to_head
+from console.store.migrations import SERVER, upgrade_to_head
 from console.store.reference_files import load_reference
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,7 +112,7 @@ class Server:
 def start_server(database_url: str, folder: Path, *options: str) -> Server:
     """`python main.py server … run` on a free port, with the server `options` given."""
     engine = create_engine(database_url)
-    upgrade_to_head(engine)
+    upgrade_to_head(engine, SERVER)
     engine.dispose()
     port = free_port()
     log = folder / "server.log"

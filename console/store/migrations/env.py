@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection the caller hands over."""
+"""Alembic environment: runs on the connection the caller hands over, for one branch."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ context.configure(
     connection=connection,
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
-    include_object=for_this_database(connection.dialect.name),
+    include_object=for_this_database(connection.dialect.name, context.config.attributes["branch"]),
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from console.central.case_mutations import EDITABLE
 from console.central.mutations import HANDLERS
+from console.domain.edits import EDITABLE
 from console.domain.workflow import Role
 from tests.server.cases import AGENCY, Cases, person
 from tests.server.process import Server

@@ -1,0 +1,344 @@
+"""The sync's threads while a user is signed in: the engine pushes the outbox, pulls the scope
+and waits; the watcher asks the server to say when there is something to pull.
+
+Every answer of SYNC.md has its move here: results stored on their outbox rows, `gap` sends
+again from the number asked, `mid_reused` renews the enrolment and sends again, 413 halves
+the batch, 408 sends again, 429 and 503 wait as told, 401 refreshes the session, 422 stops.
+No answer at all is "offline": tried again after a growing, jittered wait.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any, TypeVar
+
+from console.domain.clock import utc_now
+from console.store.outbox import Queued
+from console.sync.api import Arrived, Enrolment, Left, Link, Settings, Stop
+from console.sync.credentials import Console, Session, save_secret
+from console.sync.http import DEFAULT_WAIT, Answer, Http, Unreachable, encoded_size
+from console.sync.state import Publisher
+from console.workstation.local import LocalConsole
+from console.workstation.replica import Applied
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+WriteSubmitter = Callable[[Callable[[], T]], "Future[T]"]
+MAX_BODY = 6_000_000  # bytes of a push, as the server takes them
+# Cases a page of the first download holds: each page is one transaction of the writer thread,
+# and a call-taker's save queued behind it waits for it.
+DOWNLOAD_PAGE = 250
+PROBLEMS = ("conflict", "rejected")
+
+
+class Stopped(Exception):
+    """Trying again will not help."""
+
+    def __init__(self, reason: Stop, detail: str = "") -> None:
+        super().__init__(detail or reason.value)
+        self.reason = reason
+
+
+class RetryLater(Exception):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"asked to wait {seconds:g} s")
+        self.seconds = seconds
+
+
+class Engine:
+    def __init__(
+        self,
+        local: LocalConsole,
+        write: WriteSubmitter[Any],
+        settings: Settings,
+        enrolment: Enrolment,
+        session: Session,
+        data_dir: Path,
+        publisher: Publisher,
+        on_stopped: Callable[[Stop], None],
+        on_enrolled: Callable[[Enrolment], None],
+    ) -> None:
+        self._local, self._write_job, self._settings = local, write, settings
+        self._enrolment, self._session, self._data_dir = enrolment, session, data_dir
+        self.session = session
+        self._publisher = publisher
+        self._on_stopped, self._on_enrolled = on_stopped, on_enrolled
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._cycled = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._run, name="sync-engine", daemon=True),
+            threading.Thread(target=self._watch, name="sync-watch", daemon=True),
+        ]
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def nudge(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float) -> None:
+        """Stop both threads, waiting at most `timeout` seconds for them to finish."""
+        self._stop.set()
+        self._wake.set()
+        self._cycled.set()
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(timeout)
+
+    # The engine's loop ----------------------------------------------------------------------
+
+    def _run(self) -> None:
+        http = Http(self._enrolment.server_url, self._settings)
+        failures = 0
+        try:
+            while not self._stop.is_set():
+                try:
+                    self._cycle(http)
+                    failures, pause = 0, self._settings.poll_fallback * 6
+                except Unreachable as error:
+                    pause = self._backoff(failures)
+                    failures += 1
+                    self._offline(str(error))
+                except RetryLater as wait:
+                    pause = wait.seconds
+                except Stopped as stopped:
+                    self._stopped(stopped)
+                    return
+                self._wake.wait(pause)
+                self._wake.clear()
+        except Exception as error:  # a bug: said, logged, and the console goes on locally
+            log.exception("sync stopped")
+            self._stopped(Stopped(Stop.PROTOCOL, type(error).__name__))
+        finally:
+            http.close()
+
+    def _cycle(self, http: Http) -> None:
+        if self._stop.is_set():
+            return
+        if not self._session.token:
+            self._log_in(http)
+        self._push_all(http)
+        self._pull_all(http)
+        waiting, oldest = self._local.replica.waiting_count()
+        self._publisher.update(
+            link=Link.ONLINE,
+            last_synced_at=utc_now(),
+            offline_since=None,
+            waiting=waiting,
+            oldest_waiting_at=oldest,
+            progress=None,
+            downloading=False,
+            stopped_reason=None,
+            detail="",
+        )
+        self._cycled.set()
+
+    def _backoff(self, failures: int) -> float:
+        """Capped exponential, the upper half of it drawn at random: consoles that lost the
+        server together do not come back together."""
+        first, cap = self._settings.backoff_first, self._settings.backoff_cap
+        ceiling = min(cap, first * 2.0 ** min(failures, 30))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+    def _offline(self, detail: str) -> None:
+        state = self._publisher.state
+        waiting, oldest = self._local.replica.waiting_count()
+        self._publisher.update(
+            link=Link.OFFLINE,
+            offline_since=state.offline_since or utc_now(),
+            waiting=waiting,
+            oldest_waiting_at=oldest,
+            progress=None,
+            downloading=False,
+            detail=detail,
+        )
+
+    def _stopped(self, stopped: Stopped) -> None:
+        log.warning("sync stopped: %s (%s)", stopped.reason.value, stopped)
+        self._publisher.update(
+            link=Link.STOPPED,
+            stopped_reason=stopped.reason,
+            progress=None,
+            downloading=False,
+            detail=str(stopped),
+        )
+        self._on_stopped(stopped.reason)
+
+    def _write(self, job: Callable[[], T]) -> T:
+        result: T = self._write_job(job).result()
+        return result
+
+    # The session ------------------------------------------------------------------------------
+
+    def _log_in(self, http: Http) -> None:
+        """Sign in online: after a sign-in against the local verifier, or a new enrolment."""
+        answer = self._session.log_in(http)
+        if answer.status == 401:
+            raise Stopped(Stop.ACCOUNT_DISABLED, "the server no longer lets this user in")
+        self._refused(answer)
+
+    def _authed(self, http: Http, method: str, path: str, **kwargs: Any) -> Answer:
+        answer = http.call(method, path, token=self._session.token, **kwargs)
+        if answer.status == 401:
+            refreshed = self._session.refresh(http)
+            if refreshed.status == 401:
+                raise Stopped(Stop.SESSION_ENDED, "the session ended")
+            self._refused(refreshed)
+            answer = http.call(method, path, token=self._session.token, **kwargs)
+            if answer.status == 401:
+                raise Stopped(Stop.SESSION_ENDED, "the session ended")
+        self._refused(answer)
+        return answer
+
+    @staticmethod
+    def _refused(answer: Answer) -> None:
+        """Raise for the answers that mean: not now, or never like this."""
+        if answer.status in (429, 503):
+            raise RetryLater(answer.retry_after or DEFAULT_WAIT)
+        if answer.status == 422:
+            log.error("the server refused a request as malformed: %s", answer.body)
+            raise Stopped(Stop.PROTOCOL, "the server refused a request as malformed")
+        if answer.status == 403:
+            raise Stopped(Stop.PROTOCOL, f"refused: {answer.code}")
+
+    # Push -------------------------------------------------------------------------------------
+
+    def _push_all(self, http: Http) -> None:
+        total, _ = self._local.replica.waiting_count()
+        sent, count, start = 0, self._settings.batch, None
+        limit = MAX_BODY
+        while not self._stop.is_set():
+            batch = self._local.replica.next_batch(count, start)
+            if not batch:
+                return
+            body = self._body(batch, limit)
+            self._publisher.update(link=Link.SYNCING, progress=(sent, max(total, sent)))
+            answer = self._authed(http, "POST", "/v1/sync/push", body=body)
+            if answer.ok:
+                shipped = batch[: len(body["mutations"])]
+                sent += len(shipped)
+                self._answered(shipped, answer.body["results"])
+                count, start = self._settings.batch, None
+            elif answer.status == 409 and answer.code == "gap":
+                start = int(answer.body["expected"])
+            elif answer.status == 409 and answer.code == "mid_reused":
+                self._renew(http)
+                total, _ = self._local.replica.waiting_count()
+                start = None
+            elif answer.status == 413:
+                count = max(1, len(body["mutations"]) // 2)
+                limit //= 2
+            elif answer.status != 408:
+                raise Stopped(Stop.PROTOCOL, f"push answered {answer.status} {answer.code}")
+
+    def _body(self, batch: list[Queued], limit: int) -> dict[str, Any]:
+        mutations = [{"mid": q.mid, "name": q.name, "args": q.args} for q in batch]
+        body = {"client_id": self._session.console.client_id, "mutations": mutations}
+        while len(mutations) > 1 and encoded_size(body) > limit:
+            del mutations[len(mutations) // 2 :]
+        return body
+
+    def _answered(self, batch: list[Queued], results: list[dict[str, Any]]) -> None:
+        changed = self._write(lambda: self._local.replica.record(batch, results))
+        sent = {str(q.args.get("case_id") or q.args.get("id") or "") for q in batch}
+        problems = sum(1 for r in results if r.get("status") in PROBLEMS)
+        self._publisher.arrived(Arrived(frozenset((changed | sent) - {""}), (), problems))
+
+    def _renew(self, http: Http) -> None:
+        """The database went back in time: a new enrolment on the same seat, the unsent work
+        numbered again for it, a new sign-in (SYNC.md)."""
+        answer = self._authed(http, "POST", "/v1/consoles/renew")
+        if answer.status != 201:
+            raise Stopped(Stop.CONSOLE_RETIRED, f"renewal answered {answer.status}")
+        new = answer.body
+        save_secret(self._data_dir, new["console_secret"])
+        self._write(
+            lambda: self._local.setup.adopt_enrolment(
+                new["client_id"], new["seat_code"], new["last_case_no"]
+            )
+        )
+        self._session.renewed(Console(new["client_id"], new["console_secret"]))
+        self._enrolment = Enrolment(self._enrolment.server_url, new["client_id"], new["seat_code"])
+        self._on_enrolled(self._enrolment)
+        log.warning("enrolled again as a new console after mutation number reuse")
+        self._log_in(http)
+
+    # Pull -------------------------------------------------------------------------------------
+
+    def _pull_all(self, http: Http) -> None:
+        cursor = self._local.replica.cursor()
+        downloading, downloaded = cursor is None, 0
+        while not self._stop.is_set():
+            limit = min(DOWNLOAD_PAGE, self._settings.page) if downloading else self._settings.page
+            params: dict[str, Any] = {"limit": limit}
+            if cursor:
+                params["cursor"] = cursor
+            answer = self._authed(http, "GET", "/v1/sync/pull", params=params)
+            if not answer.ok:
+                raise Stopped(Stop.PROTOCOL, f"pull answered {answer.status} {answer.code}")
+            page = answer.body
+            if page["reset"]:
+                downloading, downloaded = True, 0
+            if downloading:
+                self._publisher.update(
+                    link=Link.SYNCING, downloading=True, progress=(downloaded, 0)
+                )
+            self._apply(page)
+            downloaded += len(page["changes"])
+            cursor = page["cursor"]
+            if not page["has_more"]:
+                return
+
+    def _apply(self, page: dict[str, Any]) -> None:
+        replica = self._local.replica
+        applied: Applied = self._write(
+            lambda: replica.apply_page(
+                page["fields"], page["changes"], page["cursor"], page["reset"]
+            )
+        )
+        if applied.case_ids or applied.left:
+            left = tuple(Left(case_id, case_no) for case_id, case_no in applied.left)
+            self._publisher.arrived(Arrived(applied.case_ids, left))
+
+    # The watcher ------------------------------------------------------------------------------
+
+    def _watch(self) -> None:
+        """Wake the engine as soon as a pull would bring something (the long poll `poke`)."""
+        wait = self._settings.poll_fallback
+        http = Http(self._enrolment.server_url, self._settings)
+        try:
+            while not self._stop.is_set():
+                changed = self._poked(http, wait)
+                if changed is None:  # no session yet, or no answer: the engine's timer holds
+                    self._stop.wait(wait)
+                if not changed:
+                    continue
+                self._cycled.clear()
+                self._wake.set()
+                self._cycled.wait(wait)  # the engine pulls before the next poke
+        finally:
+            http.close()
+
+    def _poked(self, http: Http, wait: float) -> bool | None:
+        """Whether a pull would bring something; None without an answer."""
+        token = self._session.token
+        if not token:
+            return None
+        params: dict[str, Any] = {"timeout": wait}
+        cursor = self._local.replica.cursor()
+        if cursor:
+            params["cursor"] = cursor
+        try:
+            answer = http.call(
+                "GET", "/v1/sync/poke", params=params, token=token, read_timeout=wait + 5
+            )
+        except Unreachable:
+            return None
+        return bool(answer.body.get("changed")) if answer.ok else None

@@ -1,0 +1,45 @@
+"""A workstation connects to the centre, a user signs in, cases reach the server exactly once
+and other consoles see them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+
+from console.domain.workflow import Role
+from console.sync.api import Link
+from console.workstation.local import DATABASE_FILE
+from tests.server.process import PASSWORD, Server
+from tests.sync.conftest import Opener
+from tests.sync.engines import enrol_code, stored, wait_until
+
+
+def test_cases_taken_at_one_console_reach_the_server_once_and_another_console(
+    centre: Server, workstations: Opener
+) -> None:
+    taker, supervisor = centre.user(Role.CALL_TAKER), centre.user(Role.SUPERVISOR)
+    first, second = workstations("first"), workstations("second")
+    assert first.sync.state().link is Link.STANDALONE
+    enrolled = first.sync.connect(centre.url, code=enrol_code(centre))
+    assert first.sync.enrolment == enrolled
+    other = second.sync.connect(centre.url, username=supervisor, password=PASSWORD)
+    assert other.seat_code != enrolled.seat_code
+
+    account = first.sync.sign_in(taker, PASSWORD)
+    assert (account.username, account.offline) == (taker, False)
+    assert first.operator.seat_code == enrolled.seat_code
+    ids = [first.take_call(f"第{n}位来电人反映三里屯路人行道有商贩占道经营。") for n in (1, 2)]
+    wait_until(first.drained)
+
+    with closing(sqlite3.connect(first.folder / DATABASE_FILE)) as db:
+        rows = db.execute("SELECT state, result, answered_at FROM outbox ORDER BY mid").fetchall()
+    assert [state for state, _, _ in rows] == ["applied", "applied"]
+    assert [json.loads(result)["case_id"] for _, result, _ in rows] == ids
+    assert all(answered for _, _, answered in rows)
+    assert stored(centre, ids) == dict.fromkeys(ids, 1)
+
+    second.sync.sign_in(centre.user(Role.CALL_TAKER), PASSWORD)
+    history = wait_until(lambda: second.local.history.caller_history("13800138000").cases)
+    assert {case.id for case in history} >= set(ids)
+    assert first.sync.state().link is Link.ONLINE
