@@ -94,13 +94,13 @@ class SyncLink(QObject):
     def problems(self, done: Callable[[list[Problem]], None]) -> None:
         self._call(self._sync.problems, done, None)
 
-    def apply_mine_again(self, mid: int, done: Callable[[None], None]) -> None:
+    def apply_mine_again(self, mid: int, done: Callable[[None], None], failed: OnError) -> None:
         sync = self._sync
-        self._call(lambda: sync.apply_mine_again(mid), done, None)
+        self._call(lambda: sync.apply_mine_again(mid), done, failed)
 
-    def keep_theirs(self, mid: int, done: Callable[[None], None]) -> None:
+    def keep_theirs(self, mid: int, done: Callable[[None], None], failed: OnError) -> None:
         sync = self._sync
-        self._call(lambda: sync.keep_theirs(mid), done, None)
+        self._call(lambda: sync.keep_theirs(mid), done, failed)
 
     def nudge(self) -> None:
         if self._state.link not in (Link.STANDALONE, Link.SIGNED_OUT):
