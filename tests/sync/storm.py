@@ -72,6 +72,7 @@ class Plan:
     instances: int = 2
     skews: tuple[timedelta, ...] = (timedelta(0),)
     seed: int = 12345
+    patience: float = 60.0  # seconds after the last fault for the outboxes to drain
     settings: Settings = field(default_factory=lambda: STORMY)
 
 
@@ -357,7 +358,7 @@ def storm(plan: Plan, cluster: Cluster, database_url: str, folder: Path) -> Outc
         chaos.join()
         if chaos.error is not None:
             raise chaos.error
-        outcome = settle(centre, consoles, chaos.last_healed)
+        outcome = settle(centre, consoles, chaos.last_healed, plan.patience)
         outcome.faults, outcome.kills = chaos.faults, chaos.kills
         outcome.database_restarts = chaos.database_restarts
         outcome.dropped = sum(c.proxy.dropped for c in consoles)
