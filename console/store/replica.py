@@ -17,6 +17,7 @@ CASES: Table = Case.__table__  # type: ignore[assignment]
 # Kept as the console had them: the console that sent a case is no other console's business.
 _LOCAL_ONLY = frozenset({"id", "client_id"})
 _LISTS = (CaseNoteRow, CaseEventRow, CaseAssistingAgency)
+AWAITING = "?"  # after a case number the server is to give again
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,16 @@ class ReplicaRepository:
         ]
         self._delete([case_id for case_id, _ in found])
         return found
+
+    def step_aside(self, numbers: dict[str, str]) -> None:
+        """Mark the number of each case that holds one of `numbers` (case number: the id of
+        the case coming with it) but is another case."""
+        query = select(Case.id, Case.case_no).where(Case.case_no.in_(list(numbers)))
+        for case_id, case_no in self._session.execute(query).all():
+            if numbers[case_no] != case_id:
+                self._session.execute(
+                    update(Case).where(Case.id == case_id).values(case_no=case_no + AWAITING)
+                )
 
     def drop_pulled(self, keep: Collection[str]) -> None:
         """Delete every case this console did not take itself, but those of `keep`."""

@@ -84,13 +84,14 @@ class Engine:
         self._wake.set()
 
     def stop(self, timeout: float) -> None:
-        """Stop both threads, waiting at most `timeout` seconds for them to finish."""
+        """Stop both threads, waiting at most `timeout` seconds for the engine to finish; the
+        watcher ends with its long poll, unwaited for: it writes nothing."""
         self._stop.set()
         self._wake.set()
         self._cycled.set()
-        for thread in self._threads:
-            if thread is not threading.current_thread():
-                thread.join(timeout)
+        engine = self._threads[0]
+        if engine is not threading.current_thread():
+            engine.join(timeout)
 
     # The engine's loop ----------------------------------------------------------------------
 
@@ -108,6 +109,7 @@ class Engine:
                     self._offline(str(error))
                 except RetryLater as wait:
                     pause = wait.seconds
+                    self._publisher.update(detail=str(wait))
                 except Stopped as stopped:
                     self._stopped(stopped)
                     return

@@ -179,6 +179,7 @@ class ReplicaService:
                     {**_timed(row), "case_id": change["id"]} for row in values.pop(name)
                 ]
             cases.append({**_timed(values), "client_id": ""})
+        self._make_room(uow, cases)
         uow.replica.upsert(cases)
         ids = [c["id"] for c in newer]
         waiting_notes = {
@@ -194,6 +195,14 @@ class ReplicaService:
                     edit = args["set"]
                     uow.replica.set_fields(case_id, {**edit, **derived(self._reference, edit)})
         return ids
+
+    @staticmethod
+    def _make_room(uow: UnitOfWork, cases: Sequence[dict[str, Any]]) -> None:
+        """Step aside for the server's cases: a case of this console that holds one of their
+        numbers was numbered by a copy of the database restored from an older one, and the
+        server gives it a new number when it arrives (a mark until then). The seat's next
+        number skips those the server's cases hold here (see the intake's `_free_number`)."""
+        uow.replica.step_aside({case["case_no"]: case["id"] for case in cases})
 
     # Problems ---------------------------------------------------------------------------------
 
