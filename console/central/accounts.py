@@ -92,6 +92,8 @@ class Principal:
     session_id: str
     client_id: str | None
     seat_code: str
+    # When the access token stops opening anything: the end of a stream that lives on it.
+    expires_at: datetime | None = None
 
 
 def digest(secret: str) -> str:
@@ -294,6 +296,7 @@ def authenticate(session: Session, access_token: str, now: datetime) -> Principa
         session_id=row.id,
         client_id=row.client_id,
         seat_code=row.seat_code or "",
+        expires_at=min(row.access_expires, row.refresh_expires),
     )
 
 

@@ -70,11 +70,22 @@ def changes_json(session: Session, ids: Sequence[str], in_scope: InScope, viewer
     """The changes of the cases `ids`, in that order, as a JSON array, as the user `viewer` may
     see them: an upsert with the case's document while it is in scope (`in_scope`, an
     expression on the cases table), a removal otherwise. Ids of no case are left out. Times are
-    ISO 8601 in UTC.
+    ISO 8601 in UTC."""
+    now = current(session, ids, in_scope)
+    changes = [_change(i, *now[i], viewer) for i in ids if i in now]
+    return orjson.dumps(changes, option=orjson.OPT_NAIVE_UTC)
+
+
+def current(
+    session: Session, ids: Sequence[str], in_scope: InScope
+) -> dict[str, tuple[int, Document | None]]:
+    """Each case of `ids` that exists: its version and, while it is in scope (`in_scope`, an
+    expression on the cases table), its document, else None. A case changed between the two
+    reads comes in the newer version just read.
 
     Documents come from KEPT when this process built them for the same version before."""
     if not ids:
-        return b"[]"
+        return {}
     query = select(CASES.c.id, CASES.c.version, in_scope).where(_among(session, ids)(CASES.c.id))
     now = {case_id: (version, shown) for case_id, version, shown in session.execute(query).all()}
     missing = [i for i, (version, shown) in now.items() if shown and (i, version) not in KEPT]
@@ -84,13 +95,23 @@ def changes_json(session: Session, ids: Sequence[str], in_scope: InScope, viewer
         for doc in _documents(session, session.execute(query).all()):
             if doc is not None:
                 built[doc[0]] = KEPT.keep((doc[0], doc[_VERSION]), doc)
-    changes = []
-    for case_id in (i for i in ids if i in now):
-        version, shown = now[case_id]
-        # A case changed between the two reads comes in the newer version just read.
+    found: dict[str, tuple[int, Document | None]] = {}
+    for case_id, (version, shown) in now.items():
         doc = (KEPT.get((case_id, version)) or built.get(case_id)) if shown else None
-        changes.append(_change(case_id, doc[_VERSION] if doc else version, doc, viewer))
-    return orjson.dumps(changes, option=orjson.OPT_NAIVE_UTC)
+        found[case_id] = (doc[_VERSION] if doc else version, doc)
+    return found
+
+
+def written(case_id: str, version: int, doc: Document | None, with_caller: bool) -> bytes:
+    """One change as JSON, an item of `changes_json`'s array: an upsert of `doc`, its caller
+    withheld unless `with_caller`, or a removal if `doc` is None."""
+    data = doc if doc is None or with_caller else _without_caller(doc)
+    return orjson.dumps(_item(case_id, version, data), option=orjson.OPT_NAIVE_UTC)
+
+
+def shows_caller(doc: Document, viewer: str) -> bool:
+    """Whether the user `viewer` may see the caller of the case: not confidential, or theirs."""
+    return not doc[_CONFIDENTIAL] or doc[_OWNER] == viewer
 
 
 def scope_json(
@@ -121,14 +142,13 @@ def scope_json(
 
 
 def _change(case_id: str, version: int, doc: Document | None, viewer: str) -> dict[str, Any]:
-    if doc is None:
-        return {"entity": "case", "id": case_id, "op": "remove", "version": version, "data": None}
-    data = doc if _shows_caller(doc, viewer) else _without_caller(doc)
-    return {"entity": "case", "id": case_id, "op": "upsert", "version": version, "data": data}
+    data = doc if doc is None or shows_caller(doc, viewer) else _without_caller(doc)
+    return _item(case_id, version, data)
 
 
-def _shows_caller(doc: Document, viewer: str) -> bool:
-    return not doc[_CONFIDENTIAL] or doc[_OWNER] == viewer
+def _item(case_id: str, version: int, data: Document | None) -> dict[str, Any]:
+    op = "remove" if data is None else "upsert"
+    return {"entity": "case", "id": case_id, "op": op, "version": version, "data": data}
 
 
 def _without_caller(doc: Document) -> Document:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeGuard
 
 from sqlalchemy import (
@@ -151,6 +152,28 @@ def in_scope(viewer: Viewer, now: datetime) -> ColumnElement[bool]:
     if viewer.seat_code:
         mine.append(Case.seat_code == viewer.seat_code)
     return or_(*mine)
+
+
+def scope_test(viewer: Viewer, now: datetime) -> Callable[[case_docs.Document], bool]:
+    """`in_scope` in memory, on a case's document (see case_docs): the same four tests on the
+    same fields, for a change read once and sent to many consoles."""
+    since = (now - RECENT).astimezone(UTC).replace(tzinfo=None)  # documents hold naive UTC
+    user, seat = viewer.username, viewer.seat_code
+
+    def test(doc: case_docs.Document) -> bool:
+        return (
+            doc[_STATUS] in OPEN_STATUSES
+            or doc[_CREATED_AT] >= since
+            or doc[_OWNER] == user
+            or (bool(seat) and doc[_SEAT] == seat)
+        )
+
+    return test
+
+
+_STATUS, _CREATED_AT, _OWNER, _SEAT = (
+    case_docs.FIELDS.index(name) for name in ("status", "created_at", "owner", "seat_code")
+)
 
 
 @dataclass(frozen=True)

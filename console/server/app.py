@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from types import FrameType
 
 import uvicorn
 from fastapi import FastAPI
@@ -24,7 +27,8 @@ from console.server import (
     sync_api,
 )
 from console.server.config import ServerConfig
-from console.server.database import server_engine
+from console.server.database import Statements, server_engine
+from console.server.live import Hub
 from console.server.notifier import Notifier
 from console.store.db import session_factory
 from console.store.reference_files import load_reference
@@ -34,7 +38,11 @@ GC_YOUNG = 50_000
 
 def create_app(config: ServerConfig, clock: Callable[[], datetime] = utc_now) -> FastAPI:
     engine = server_engine(config.database_url)
+    statements = Statements(engine)
+    sessions = session_factory(engine)
     notifier = Notifier(engine)
+    hub = Hub(sessions, clock, config.live_streams)
+    notifier.listen(hub.moved)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -46,7 +54,9 @@ def create_app(config: ServerConfig, clock: Callable[[], datetime] = utc_now) ->
         gc.freeze()
         gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
         yield
+        hub.end_all()
         notifier.stop()
+        hub.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -60,7 +70,9 @@ def create_app(config: ServerConfig, clock: Callable[[], datetime] = utc_now) ->
     loaded = load_reference(config.reference_dir, config.data_dir)
     app.state.engine = engine
     app.state.notifier = notifier
-    app.state.sessions = session_factory(engine)
+    app.state.hub = hub
+    app.state.statements = statements
+    app.state.sessions = sessions
     app.state.reference = loaded.data
     app.state.clock = clock
     app.state.config = config
@@ -80,4 +92,25 @@ def serve(config: ServerConfig, host: str, port: int) -> None:
     logs.configure()
     http = guards.bounded_http(config)
     app = create_app(config)
-    uvicorn.run(app, host=host, port=port, http=http, log_config=None, access_log=False)
+    settings = uvicorn.Config(app, host=host, port=port, http=http, log_config=None,
+                              access_log=False)  # fmt: skip
+    _Server(settings, app.state.hub).run()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, which also ends the live streams when asked to stop: it waits for
+    every response to end, and a stream would not end by itself."""
+
+    def __init__(self, config: uvicorn.Config, hub: Hub) -> None:
+        super().__init__(config)
+        self._hub = hub
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        self._loop = asyncio.get_running_loop()
+        await super().startup(sockets)
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._hub.end_all)

@@ -61,6 +61,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help=f"seconds a whole body may take to arrive (default {ServerConfig.body_timeout_s:g})",
     )
     parser.add_argument(
+        "--live-streams",
+        type=int,
+        default=ServerConfig.live_streams,
+        help="the most live streams (consoles following changes) this instance holds; more "
+        f"are answered 503 and fall back to polling (default {ServerConfig.live_streams})",
+    )
+    parser.add_argument(
         "--shared-network",
         action="append",
         default=[],
@@ -238,6 +245,7 @@ def config(args: argparse.Namespace) -> ServerConfig:
         shared_networks=tuple(args.shared_network),
         read_timeout_s=args.read_timeout,
         body_timeout_s=args.body_timeout,
+        live_streams=args.live_streams,
     )
 
 

@@ -18,6 +18,10 @@ class ServerConfig:
     data_dir: Path = Path("server-data")
     # Long-poll: how long a poke request waits for a change before answering "nothing".
     poke_timeout_s: float = 25.0
+    # Live channel: the most streams one instance holds (more are answered 503), and how often
+    # a stream without changes is sent a heartbeat, by which both ends notice a dead connection.
+    live_streams: int = 2000
+    live_heartbeat_s: float = 15.0
     # Open311 GET: publish each request's description (numbers and email addresses scrubbed).
     # Off by default: 12345 complaints carry personal detail (see DEPLOYMENT.md, Open311).
     open311_descriptions: bool = False

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, make_url
+from sqlalchemy import Engine, create_engine, event, make_url
 
 from console.store.db import sqlite_engine
 
@@ -24,3 +26,18 @@ def server_engine(url: str) -> Engine:
     return create_engine(
         parsed, pool_size=10, max_overflow=20, pool_recycle=RECYCLE_S, hide_parameters=True
     )
+
+
+class Statements:
+    """How many SQL statements the instance has sent on `engine`, for the operators (see
+    /readyz): the database work of the instance, which a console following the live channel
+    must not add to."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+        event.listen(engine, "before_cursor_execute", self._one)
+
+    def _one(self, *_: Any) -> None:
+        with self._lock:
+            self.count += 1

@@ -11,6 +11,10 @@ body is counted as it comes and refused as soon as it passes. Each read waits at
 `read_timeout_s` and the whole body at most `body_timeout_s`, else 408. Every refusal closes the
 connection, so the rest of a body is never read. The body, whole and within its limit, goes on.
 
+A live stream (`/v1/sync/live`) holds its connection for minutes and its console may stop
+reading: the kernel may buffer at most LIVE_SEND_BUFFER of it, where it would let the buffer
+grow to megabytes (the live channel bounds what waits in the process, see `live`).
+
 Text: a typed route's JSON body holding text no database can store (NUL, a lone surrogate) in
 any field is refused 422, naming the field. Push checks each mutation on its own instead
 (`mutations.unstorable_text`), Open311 its form fields. A NUL in the URL is refused too.
@@ -21,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import socket
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -39,6 +44,8 @@ from console.server.errors import error_body
 KiB = 1024
 MAX_URL = 16 * KiB  # the longest legal one, an Open311 search by 200 ids, is under 4 KiB
 MAX_HEAD = 64 * KiB
+LIVE_PATH = b"/v1/sync/live"
+LIVE_SEND_BUFFER = 128 * KiB  # Linux doubles it for its bookkeeping
 
 
 @dataclass(frozen=True)
@@ -219,6 +226,10 @@ class BoundedHttp(HttpToolsProtocol):
         size = len(self.url) + sum(len(name) + len(value) for name, value in self.headers)
         if self._refuse_if_over(size):
             raise _HeadRefused  # stops the parser: no application is started
+        if self.url.startswith(LIVE_PATH):
+            sock = self.transport.get_extra_info("socket")
+            if sock is not None:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, LIVE_SEND_BUFFER)
         super().on_headers_complete()
 
     def data_received(self, data: bytes) -> None:

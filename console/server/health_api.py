@@ -20,7 +20,10 @@ def healthz() -> dict[str, str]:
 @router.get("/readyz")
 def readyz(request: Request) -> dict[str, str | int]:
     """The database answers and carries the schema this server expects; `waiting_pokes`:
-    the consoles' long polls parked on this instance now."""
+    the consoles' long polls parked on this instance now; `live_streams`: its live streams
+    open now, `live_following` those of them following the feed (the others are ending: a
+    console dropped as too slow, say); `sql_statements`: the SQL statements it has sent since
+    it started."""
     try:
         with request.app.state.engine.connect() as conn:
             version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -28,5 +31,12 @@ def readyz(request: Request) -> dict[str, str | int]:
         raise ApiError(503, "not_ready", "database unavailable") from error
     if version != SERVER_HEAD:
         raise ApiError(503, "not_ready", f"schema {version}, expected {SERVER_HEAD}")
-    waiting: int = request.app.state.notifier.waiting
-    return {"status": "ready", "schema": version, "waiting_pokes": waiting}
+    state = request.app.state
+    return {
+        "status": "ready",
+        "schema": version,
+        "waiting_pokes": state.notifier.waiting,
+        "live_streams": state.hub.open,
+        "live_following": state.hub.following,
+        "sql_statements": state.statements.count,
+    }

@@ -44,6 +44,12 @@ class Notifier:
         self.generation = 0  # counts moves of the head: a poll waits for it to pass what it saw
         self.head: feed.Head | None = None  # None until first read
         self.waiting = 0  # polls parked now, for the operators (see /readyz)
+        self._listeners: list[Callable[[feed.Head], None]] = []
+
+    def listen(self, listener: Callable[[feed.Head], None]) -> None:
+        """Call `listener` on the event loop with the feed's head each time it moves (the live
+        channel follows it)."""
+        self._listeners.append(listener)
 
     def start(self) -> None:
         """Start listening; called on the event loop that runs the polls."""
@@ -86,6 +92,8 @@ class Notifier:
         self.generation += 1
         self._woken.set()
         self._woken = asyncio.Event()
+        for listener in self._listeners:
+            listener(now)
 
     def _listen(self) -> None:
         args, kwargs = self._engine.dialect.create_connect_args(self._engine.url)

@@ -21,11 +21,12 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from console.central import case_docs, feed, sync_server
-from console.central.accounts import Principal
+from console.central.accounts import ACCESS_LIFETIME, Principal
 from console.domain.workflow import Role
 from console.server.config import ServerConfig
 from console.server.deps import Credentials, Db, Now, Reference, User, actor, in_one_thread, roles
 from console.server.errors import ApiError, error_body
+from console.server.live import EventStream, Full, Hub
 from console.server.notifier import Notifier
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
@@ -33,12 +34,17 @@ STAFF = (Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMIN)
 Staff = Annotated[Principal, Depends(roles(*STAFF))]
 MAX_MID = 2**53 - 1  # exact in every JSON reader
 MAX_WAIT_S = ServerConfig.poke_timeout_s
-CURSOR = Query(
-    min_length=1,
-    max_length=feed.MAX_CURSOR,
-    pattern=r"^[A-Za-z0-9_-]+$",
-    description="the cursor of the last page; none for a first pull",
-)
+
+
+def _cursor(description: str) -> Any:
+    return Query(
+        min_length=1, max_length=feed.MAX_CURSOR, pattern=r"^[A-Za-z0-9_-]+$",
+        description=description,
+    )  # fmt: skip
+
+
+CURSOR = _cursor("the cursor of the last page; none for a first pull")
+LIVE_CURSOR = _cursor("the cursor of the last page pulled or live event received")
 
 
 class MutationIn(BaseModel):
@@ -201,3 +207,50 @@ async def poke(
         if left <= 0:
             return PokeOut(changed=False)
         await notifier.wait(seen, left)
+
+
+@router.get(
+    "/live",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "the stream (SYNC.md)"},
+        401: {},
+        403: {},
+        422: {},
+        503: {},
+    },
+)
+async def live(
+    request: Request, credentials: Credentials, cursor: Annotated[str, LIVE_CURSOR]
+) -> Response:
+    """The changes of the console's scope after `cursor`, as they happen: server-sent events.
+
+    `event: changes`: data is a pull page (fields, changes, cursor) and `after`, the cursor it
+    follows on from; apply it like a page and keep its cursor. `event: behind`: pull from your
+    cursor, then connect again with the new one. A comment line every 15 s keeps the
+    connection alive. The stream ends when the session's access token expires, or the server
+    stops: connect again. 503 with Retry-After: this instance holds as many streams as it may.
+    """
+
+    def who(_db: Session, user: Principal, at: datetime) -> tuple[Principal, datetime]:
+        return user, at
+
+    user, at = await in_one_thread(request, credentials, STAFF, who)
+    state = request.app.state
+    hub: Hub = state.hub
+    config: ServerConfig = state.config
+    viewer = feed.Viewer(user.username, user.seat_code)
+    try:
+        stream = hub.connect(viewer, user.session_id, cursor)
+    except Full as full:
+        raise ApiError(
+            503, "busy", "too many live streams here: try again", **{"Retry-After": "5"}
+        ) from full
+    expires = user.expires_at or at + ACCESS_LIFETIME
+    return EventStream(
+        hub,
+        stream,
+        heartbeat_s=config.live_heartbeat_s,
+        lifetime_s=(expires - at).total_seconds(),
+        send_timeout_s=2 * config.live_heartbeat_s,
+    )

@@ -220,12 +220,6 @@ class CaseRepository:
         if found is None:
             raise NotFound(case_id)
         row = found[0]
-        events = self._session.execute(
-            select(CaseEventRow).where(CaseEventRow.case_id == case_id).order_by(CaseEventRow.at)
-        ).scalars()
-        notes = self._session.execute(
-            select(CaseNoteRow).where(CaseNoteRow.case_id == case_id).order_by(CaseNoteRow.at)
-        ).scalars()
         assisting = self._session.execute(
             select(CaseAssistingAgency.agency_name).where(CaseAssistingAgency.case_id == case_id)
         ).scalars()
@@ -249,11 +243,29 @@ class CaseRepository:
             deadline_reason=row.deadline_reason,
             operator=row.operator,
             seat_code=row.seat_code,
-            events=tuple(
-                CaseEvent(e.at, EventKind(e.kind), e.actor, e.seat_code, e.detail) for e in events
-            ),
-            notes=tuple(CaseNote(n.id, n.at, n.author, n.text) for n in notes),
+            events=case_events(self._session, case_id),
+            notes=case_notes(self._session, case_id),
         )
+
+
+def case_events(session: Session, case_id: str) -> tuple[CaseEvent, ...]:
+    """A case's timeline, oldest first; ids, made in order, keep events of one moment in it."""
+    rows = session.execute(
+        select(CaseEventRow)
+        .where(CaseEventRow.case_id == case_id)
+        .order_by(CaseEventRow.at, CaseEventRow.id)
+    ).scalars()
+    return tuple(CaseEvent(e.at, EventKind(e.kind), e.actor, e.seat_code, e.detail) for e in rows)
+
+
+def case_notes(session: Session, case_id: str) -> tuple[CaseNote, ...]:
+    """A case's notes, oldest first."""
+    rows = session.execute(
+        select(CaseNoteRow)
+        .where(CaseNoteRow.case_id == case_id)
+        .order_by(CaseNoteRow.at, CaseNoteRow.id)
+    ).scalars()
+    return tuple(CaseNote(n.id, n.at, n.author, n.text) for n in rows)
 
 
 class CounterRepository:

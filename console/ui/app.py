@@ -205,6 +205,7 @@ class ConsoleApp:
 
     def _on_connected(self, dialog: FirstStartDialog) -> None:
         dialog.accept()
+        self.window.connected()
         self._ask_sign_in()
 
     def _on_connect_failed(self, dialog: FirstStartDialog, error: BaseException) -> None:

@@ -165,6 +165,11 @@ class MainWindow(QMainWindow):
             self.count_conflicts()
         self.retranslate()
 
+    def connected(self) -> None:
+        """The workstation was just connected: its seat and its link show at once."""
+        if self._link is not None:
+            self._on_link_state_changed(self._link.state)
+
     def signed_in(self, ctx: UiContext, offline: bool) -> None:
         self._signed_in_offline = offline
         self.attach(ctx)
@@ -275,8 +280,8 @@ class MainWindow(QMainWindow):
         box.setText(
             fill(
                 self.tr(
-                    "%1 changes are saved on this computer but have not reached the centre. "
-                    "They are sent the next time the console starts here."
+                    "Saved on this computer but not yet sent to the centre: %1. They are "
+                    "sent the next time the console starts here."
                 ),
                 len(waiting),
             )

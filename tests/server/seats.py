@@ -7,15 +7,18 @@ import itertools
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from console.domain.clock import utc_now
 from console.domain.ids import new_id
 from console.domain.numbering import case_number, centre_day
 from console.domain.workflow import Role
+from console.server.database import server_engine
+from console.store.db import session_factory
 from console.store.schema import Case
 from console.store.server_schema import Console
 from tests.server.process import Server
@@ -115,6 +118,20 @@ class Crew:
     supervisor: Seat
 
 
+def enrolled_long_ago(server: Server, *seats: Seat) -> None:
+    """Consoles enrolled 41 days ago, to take calls of 40 days ago: a call is never taken before
+    its console enrolled."""
+    engine = server_engine(server.database_url)
+    with session_factory(engine)() as session:
+        session.execute(
+            update(Console)
+            .where(Console.client_id.in_([seat.client_id for seat in seats]))
+            .values(enrolled_at=utc_now() - timedelta(days=41))
+        )
+        session.commit()
+    engine.dispose()
+
+
 def ledger(server: Server, client_id: str) -> int:
     [(last_mid,)] = server.rows(select(Console.last_mid).where(Console.client_id == client_id))
     return int(last_mid)
@@ -132,7 +149,12 @@ def pull_page(seat: Seat, cursor: str | None, limit: int = 500) -> dict[str, Any
         params["cursor"] = cursor
     response = seat.http.get("/v1/sync/pull", params=params)
     assert response.status_code == 200, response.text
-    page = dict(response.json())
+    return named(response.json())
+
+
+def named(page: dict[str, Any]) -> dict[str, Any]:
+    """A page (pulled or live) with each upsert's values named by the page's fields."""
+    page = {**page, "changes": [dict(change) for change in page["changes"]]}
     for change in page["changes"]:
         if change["data"] is not None:
             assert len(change["data"]) == len(page["fields"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.central import feed
@@ -15,24 +15,10 @@ from console.domain.workflow import Role
 from console.server.database import server_engine
 from console.store.db import session_factory
 from console.store.schema import Case, CaseAssistingAgency, CaseEventRow, CaseNoteRow
-from console.store.server_schema import Console
 from tests.server.process import Server
-from tests.server.seats import Crew, Seat, Seats, of, pull_all, pull_page
+from tests.server.seats import Crew, Seats, enrolled_long_ago, of, pull_all, pull_page
 
 LONG_AGO = (utc_now() - timedelta(days=40)).isoformat()
-
-
-def enrolled_long_ago(server: Server, *seats: Seat) -> None:
-    """Consoles enrolled before LONG_AGO: a call is never taken before its console enrolled."""
-    engine = server_engine(server.database_url)
-    with session_factory(engine)() as session:
-        session.execute(
-            update(Console)
-            .where(Console.client_id.in_([seat.client_id for seat in seats]))
-            .values(enrolled_at=utc_now() - timedelta(days=41))
-        )
-        session.commit()
-    engine.dispose()
 
 
 def test_a_first_pull_pages_through_the_scope_then_follows_changes(crew: Crew) -> None:
