@@ -144,11 +144,20 @@ class ReplicaService:
             return uow.meta.get(CURSOR)
 
     def apply_page(
-        self, fields: Sequence[str], changes: Sequence[dict[str, Any]], cursor: str, reset: bool
-    ) -> Applied:
-        """Store a page of changes and its cursor in one transaction; `reset` first drops
-        every pulled case (but those with changes not sent yet)."""
+        self,
+        fields: Sequence[str],
+        changes: Sequence[dict[str, Any]],
+        cursor: str,
+        reset: bool,
+        after: str | None,
+    ) -> Applied | None:
+        """Store a page of changes and its cursor in one transaction, if it follows on from the
+        cursor kept here (`after`; None before the first page): None if it does not (the pull
+        and the live channel each bring pages). `reset` first drops every pulled case (but
+        those with changes not sent yet)."""
         with self._units.write() as uow:
+            if uow.meta.get(CURSOR) != after:
+                return None
             if reset:
                 uow.replica.drop_pulled(uow.outbox.waiting_cases())
             removed = [c["id"] for c in changes if c["op"] == "remove"]
