@@ -172,6 +172,10 @@ class CaseRepository:
     def exists(self, case_id: str) -> bool:
         return self._session.execute(select(Case.id).where(Case.id == case_id)).first() is not None
 
+    def number_held(self, case_no: str) -> bool:
+        query = select(Case.id).where(Case.case_no == case_no)
+        return self._session.execute(query).first() is not None
+
     def by_caller(self, phone_e164: str, offset: int, limit: int) -> list[CaseSummary]:
         """The caller's cases, open ones first, newest first; one page."""
         query = (

@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
         connected = self._link is not None and not self._link.standalone
         self.conflicts_action.setEnabled(connected)
         self.sign_out_action.setEnabled(connected)
-        self.setup_action.setEnabled(not connected)
+        self.setup_action.setEnabled(self._link is None or self._link.may_connect)
         self.tabs.setTabText(0, self.tr("Caller history"))
         self.tabs.setTabText(1, self.tr("My cases"))
         enrolment = self._link.enrolment if self._link is not None else None

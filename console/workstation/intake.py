@@ -58,9 +58,8 @@ class IntakeService:
         now = self._clock()
         unnumbered = self._new_case(valid, now)
         with self._units.write() as uow:
-            day = centre_day(now)
-            number = uow.counters.next(f"{day:%Y%m%d}")
-            new = replace(unnumbered, case_no=case_number(day, operator.seat_code, number))
+            case_no = _free_number(uow, operator.seat_code, now)
+            new = replace(unnumbered, case_no=case_no)
             values = {
                 **new.values(self._ref),
                 "client_id": operator.client_id,
@@ -110,6 +109,17 @@ class IntakeService:
                     new_id(), values["id"], now, kind, operator.name, operator.seat_code, detail
                 )
             )
+
+
+def _free_number(uow: UnitOfWork, seat_code: str, now: datetime) -> str:
+    """The seat's next number of the day that no case here holds. A database restored from an
+    older copy counts on from where the copy was, and its sync may have brought back since the
+    cases the seat numbered after that copy was made."""
+    day = centre_day(now)
+    while True:
+        number = case_number(day, seat_code, uow.counters.next(f"{day:%Y%m%d}"))
+        if not uow.cases.number_held(number):
+            return number
 
 
 def _rule_text(suggestion: AgencySuggestion | None) -> str:

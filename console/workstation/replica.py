@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import Table
 
 from console.domain.edits import derived
-from console.domain.numbering import sequence_of
 from console.domain.reference import ReferenceData
 from console.store.outbox import Answered, Queued
 from console.store.replica import ASSISTING, EVENTS, NOTES, Known
@@ -202,19 +201,10 @@ class ReplicaService:
 
     @staticmethod
     def _make_room(uow: UnitOfWork, cases: Sequence[dict[str, Any]]) -> None:
-        """Keep this seat's numbering after every number the server holds for it, and step
-        aside for the server's cases: a case of this console that holds one of their numbers
-        was numbered by a copy of the database restored from an older one, and the server
-        gives it a new number when it arrives (a mark until then)."""
-        seat = uow.meta.get("seat_code")
-        last: dict[str, int] = {}
-        for case in cases:
-            numbered = sequence_of(case["case_no"])
-            if numbered is not None and numbered[1] == seat:
-                day = f"{numbered[0]:%Y%m%d}"
-                last[day] = max(last.get(day, 0), numbered[2])
-        for day, sequence in last.items():
-            uow.counters.at_least(day, sequence)
+        """Step aside for the server's cases: a case of this console that holds one of their
+        numbers was numbered by a copy of the database restored from an older one, and the
+        server gives it a new number when it arrives (a mark until then). The seat's next
+        number skips those the server's cases hold here (see the intake's `_free_number`)."""
         uow.replica.step_aside({case["case_no"]: case["id"] for case in cases})
 
     # Problems ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from tests.postgres import Cluster
 from tests.server.process import Server, start_server
 from tests.server.seats import Seat, Seats, ledger
 from tests.sync.faults import Direction, Fault, FaultProxy, Faults
+from tests.sync.storm import port_of
 
 
 @pytest.fixture(scope="module")
@@ -31,10 +32,6 @@ def proxy(server: Server) -> Iterator[FaultProxy]:
     opened = FaultProxy(port_of(server))
     yield opened
     opened.close()
-
-
-def port_of(server: Server) -> int:
-    return int(server.url.rsplit(":", 1)[1])
 
 
 @pytest.fixture
