@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,8 @@ from console.bench.report import DataFacts, Result, Spec, failed, table, write_j
 from console.bench.server_data import Cluster, NotEnoughDisk, ServerData, database_bytes, prepare
 from console.bench.server_measures import HISTORY as SERVER_HISTORY
 from console.bench.server_measures import LONG_POLL, POLLING, PULL, PUSH
+from console.bench.sync_measures import SPECS as SYNC_SPECS
+from console.bench.sync_measures import sync_client
 from console.workstation.local import open_local
 
 FULL_CASES = 1_000_000
@@ -30,7 +33,8 @@ QUICK_PUSH_BATCHES = 5
 POLL_SECONDS = 60.0
 QUICK_POLL_SECONDS = 20.0
 HISTORY_SAMPLES_PER_REPEAT = 5  # p99 wants more samples than a median
-SERVER_SPECS = (SERVER_HISTORY, PUSH, PULL, POLLING, LONG_POLL)
+OFFLINE_CASES = 10_000  # taken offline, then sent: the figure, --quick or not
+SERVER_SPECS = (SERVER_HISTORY, PUSH, PULL, POLLING, LONG_POLL, *SYNC_SPECS)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -155,7 +159,7 @@ def _server_measures(data: ServerData, args: argparse.Namespace) -> list[Result]
         server_rig.clean_up(data.conninfo)
         server_rig.ensure_account(data.url)
         with server_rig.servers(data, args.data_dir / "pg-run", SERVER_PROCESSES) as servers:
-            return _on_servers(servers, data, args)
+            return [*_on_servers(servers, data, args), *_sync_client(servers, args)]
     except Exception as error:  # without a server there is nothing to measure
         return [failed(spec, error) for spec in SERVER_SPECS]
     finally:
@@ -192,6 +196,17 @@ def _polling(servers: server_rig.Servers, data: ServerData, cursor: str, seconds
         return server_polling.polling(servers, fleet, cursor, seconds, long)
 
     return [_taken(POLLING, lambda: poll(False)), _taken(LONG_POLL, lambda: poll(True))]
+
+
+def _sync_client(servers: server_rig.Servers, args: argparse.Namespace) -> list[Result]:
+    _say(f"measuring the console's sync: a first download, then {OFFLINE_CASES:,} cases taken "
+         "offline sent …")  # fmt: skip
+    folder = args.data_dir / "pg-run" / "console"
+    shutil.rmtree(folder, ignore_errors=True)  # a new console each run
+    try:
+        return sync_client(servers, folder, args.seed, OFFLINE_CASES)
+    except Exception as error:  # the console's measures fail together, the server's stand
+        return [failed(spec, error) for spec in SYNC_SPECS]
 
 
 def _without(error: Exception) -> list[Result]:

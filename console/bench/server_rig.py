@@ -282,11 +282,12 @@ def _iso(db_time: object) -> str | None:
     return datetime.fromisoformat(db_time).replace(tzinfo=UTC).isoformat()
 
 
-# What the benchmark wrote: the cases of the consoles it enrolled, with everything the server
-# wrote about them, those consoles, and the sessions of its account.
+# What the benchmark wrote: the cases of the consoles it enrolled (itself or with a code it
+# issued), with everything the server wrote about them, those consoles, and the sessions of its
+# account.
 _CLEAN_UP = (
     "CREATE TEMP TABLE bench_cases ON COMMIT DROP AS SELECT id FROM cases WHERE client_id IN"
-    " (SELECT client_id FROM consoles WHERE enrolled_by = %(user)s)",
+    " (SELECT client_id FROM consoles WHERE enrolled_by IN (%(user)s, %(by_code)s))",
     "DELETE FROM change_log WHERE entity_id IN (SELECT id FROM bench_cases)",
     "DELETE FROM audit_log WHERE entity_id IN (SELECT id FROM bench_cases)",
     "DELETE FROM conflicts WHERE case_id IN (SELECT id FROM bench_cases)",
@@ -295,8 +296,9 @@ _CLEAN_UP = (
     "DELETE FROM case_assisting_agencies WHERE case_id IN (SELECT id FROM bench_cases)",
     "DELETE FROM cases WHERE id IN (SELECT id FROM bench_cases)",
     "DELETE FROM mutation_results WHERE client_id IN"
-    " (SELECT client_id FROM consoles WHERE enrolled_by = %(user)s)",
-    "DELETE FROM consoles WHERE enrolled_by = %(user)s",
+    " (SELECT client_id FROM consoles WHERE enrolled_by IN (%(user)s, %(by_code)s))",
+    "DELETE FROM consoles WHERE enrolled_by IN (%(user)s, %(by_code)s)",
+    "DELETE FROM enrol_codes WHERE created_by = %(user)s",
     "DELETE FROM spent_refresh_tokens WHERE session_id IN (SELECT id FROM auth_sessions"
     " WHERE account_id IN (SELECT id FROM accounts WHERE username = %(user)s))",
     "DELETE FROM auth_sessions WHERE account_id IN"
@@ -308,4 +310,4 @@ def clean_up(conninfo: str) -> None:
     """Remove what earlier measures wrote, so the next run finds the data as generated."""
     with psycopg.connect(conninfo) as conn:
         for sql in _CLEAN_UP:
-            conn.execute(sql, {"user": USERNAME})
+            conn.execute(sql, {"user": USERNAME, "by_code": f"code of {USERNAME}"})

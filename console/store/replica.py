@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -42,7 +42,9 @@ class ReplicaRepository:
         """Store cases as the server sent them; a case already here keeps its console id."""
         if not cases:
             return
-        upsert = insert_or_update(self._session, Case)
+        # On the table, not the mapped class: one executemany for the page, where the ORM's
+        # bulk insert makes a statement of each set of columns not null (about one a case).
+        upsert = insert_or_update(self._session, CASES)
         changed = {c.name: upsert.excluded[c.name] for c in CASES.c if c.name not in _LOCAL_ONLY}
         self._session.execute(
             upsert.on_conflict_do_update(index_elements=[Case.id], set_=changed), cases
@@ -66,7 +68,7 @@ class ReplicaRepository:
             if table is CaseNoteRow and keep_notes:
                 rows = [row for row in rows if row["id"] not in keep_notes]
             if rows:
-                self._session.execute(insert(table), rows)
+                self._session.execute(insert(cast(Table, table.__table__)), rows)
 
     def remove(self, ids: Collection[str]) -> list[tuple[str, str]]:
         """Delete the cases with their lists; (id, case number) of those that were here."""

@@ -7,7 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -76,7 +87,7 @@ def prune(session: Session, key: Any, ended: ColumnElement[bool], batch: int) ->
     session.execute(delete(key.class_).where(key.in_(chosen)))
 
 
-def insert_or_update(session: Session, table: type[Any]) -> Any:
+def insert_or_update(session: Session, table: type[Any] | Table) -> Any:
     """INSERT … ON CONFLICT for whichever of the two databases the session is on."""
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)

@@ -43,6 +43,14 @@ class HeadlessConsole(Workstation):
         self.writer.submit(self.local.cases.edit, case_id, changes, self.operator).result()
         self.sync.nudge()
 
+    def apply_mine_again(self, mid: int) -> None:
+        self.changed_at = time.time()
+        self.sync.apply_mine_again(mid)
+
+    def keep_theirs(self, mid: int) -> None:
+        self.changed_at = time.time()
+        self.sync.keep_theirs(mid)
+
     def case_no(self, case_id: str) -> str:
         return self.local.cases.detail(case_id).summary.case_no
 

@@ -207,9 +207,8 @@ def test_apply_mine_again_sends_my_value_on_top_and_keep_theirs_keeps_the_server
     again = pairs.cases["urgency", "urgency"]
     theirs = pairs.cases["lead_agency_code", "lead_agency_code"]
     problems = {p.case_id: p.mid for p in pairs.console.sync.problems()}
-    pairs.console.sync.apply_mine_again(problems[again])
-    pairs.console.sync.keep_theirs(problems[theirs])
-    pairs.console.sync.nudge()
+    pairs.console.apply_mine_again(problems[again])
+    pairs.console.keep_theirs(problems[theirs])
     pairs.console.until_synced()
 
     assert pairs.problem_of(again) is None and pairs.problem_of(theirs) is None
