@@ -14,6 +14,8 @@ from console.domain.clock import utc_now
 from console.sync.api import Settings
 
 JSON = "application/json"
+# The connection broke while the answer's body was coming: no answer either.
+BrokenOff = requests.exceptions.ChunkedEncodingError
 DEFAULT_WAIT = 1.0  # seconds, when a Retry-After says nothing usable
 
 
@@ -70,7 +72,7 @@ class Http:
                 method, self.base_url + path, data=data, params=params, headers=headers,
                 timeout=timeout,
             )  # fmt: skip
-        except (requests.ConnectionError, requests.Timeout) as error:
+        except (requests.ConnectionError, requests.Timeout, BrokenOff) as error:
             raise Unreachable(type(error).__name__) from error
         if response.status_code >= 500 and response.status_code != 503:
             raise Unreachable(f"HTTP {response.status_code}")

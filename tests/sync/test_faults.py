@@ -102,6 +102,15 @@ def test_a_response_dropped_after_the_server_committed_is_answered_the_same_when
     assert ledger(server, seat.client_id) == 1
 
 
+def test_an_answer_cut_off_midway_breaks_the_read_after_the_server_committed(
+    server: Server, seat: Seat, proxy: FaultProxy
+) -> None:
+    batch, _ = push_one(seat)
+    with proxy.outage(Faults(down=Fault.CUT)), pytest.raises(httpx.TransportError):
+        seat.send(batch)
+    assert ledger(server, seat.client_id) == 1
+
+
 def test_latency_delays_the_answer_without_losing_it(seat: Seat, proxy: FaultProxy) -> None:
     batch, _ = push_one(seat)
     started = time.monotonic()
@@ -145,7 +154,7 @@ def test_a_server_that_is_down_shows_as_a_reset_and_the_next_connection_tries_an
 def test_a_healed_link_carries_new_requests(
     seat: Seat, proxy: FaultProxy, direction: Direction
 ) -> None:
-    for fault in (Fault.BLACKHOLE, Fault.RESET, Fault.DROP):
+    for fault in (Fault.BLACKHOLE, Fault.RESET, Fault.DROP, Fault.CUT):
         proxy.set(Faults(up=fault) if direction is Direction.UP else Faults(down=fault))
         with pytest.raises(httpx.TransportError):
             seat.http.get("/readyz")
