@@ -46,8 +46,8 @@ class Http:
     def __init__(self, base_url: str, settings: Settings) -> None:
         self.base_url = base_url.rstrip("/")
         self._timeout = (settings.connect_timeout, settings.read_timeout)
-        self._session = requests.Session()
-        self._session.headers.update(settings.extra_headers)
+        self.session = requests.Session()  # the live channel streams on it too
+        self.session.headers.update(settings.extra_headers)
 
     def call(
         self,
@@ -68,7 +68,7 @@ class Http:
             headers["Content-Type"] = JSON
         timeout = (self._timeout[0], read_timeout or self._timeout[1])
         try:
-            response = self._session.request(
+            response = self.session.request(
                 method, self.base_url + path, data=data, params=params, headers=headers,
                 timeout=timeout,
             )  # fmt: skip
@@ -79,7 +79,7 @@ class Http:
         return Answer(response.status_code, _body(response), _retry_after(response))
 
     def close(self) -> None:
-        self._session.close()
+        self.session.close()
 
 
 def encoded_size(body: dict[str, Any]) -> int:
