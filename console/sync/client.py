@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -98,8 +99,12 @@ class SyncClient:
 
     @property
     def account(self) -> Account | None:
-        """Who is signed in, if anyone."""
-        return self._account
+        """Who is signed in, if anyone: `offline` until the server has let them in."""
+        with self._lock:
+            account, engine = self._account, self._engine
+        if account is not None and account.offline and engine and engine.session.token:
+            return replace(account, offline=False)
+        return account
 
     # Connect ----------------------------------------------------------------------------------
 
