@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,8 @@ from console.bench.report import DataFacts, Result, Spec, failed, table, write_j
 from console.bench.server_data import Cluster, NotEnoughDisk, ServerData, database_bytes, prepare
 from console.bench.server_measures import HISTORY as SERVER_HISTORY
 from console.bench.server_measures import LONG_POLL, POLLING, PULL, PUSH
+from console.bench.sync_measures import SPECS as SYNC_SPECS
+from console.bench.sync_measures import sync_client
 from console.workstation.local import open_local
 
 FULL_CASES = 1_000_000
@@ -40,8 +43,9 @@ LIVE_FEW = 75  # consoles following in the live channel's baseline
 LIVE_FEW_SECONDS = 20.0
 QUICK_LIVE_FEW_SECONDS = 10.0
 HISTORY_SAMPLES_PER_REPEAT = 5  # p99 wants more samples than a median
+OFFLINE_CASES = 10_000  # taken offline, then sent: the figure, --quick or not
 LIVE_SPECS = (server_live.SEEN_P95, server_live.SEEN_P99, server_live.CPU)
-SERVER_SPECS = (SERVER_HISTORY, PUSH, PULL, POLLING, LONG_POLL, *LIVE_SPECS)
+SERVER_SPECS = (SERVER_HISTORY, PUSH, PULL, POLLING, LONG_POLL, *LIVE_SPECS, *SYNC_SPECS)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -172,7 +176,9 @@ def _server_measures(data: ServerData, args: argparse.Namespace) -> list[Result]
         server_rig.clean_up(data.conninfo)
         server_rig.ensure_account(data.url)
         with server_rig.servers(data, args.data_dir / "pg-run", SERVER_PROCESSES) as servers:
-            return _on_servers(servers, data, args)
+            if args.live_only:
+                return _live(servers, data, args.quick, None)
+            return [*_on_servers(servers, data, args), *_sync_client(servers, args)]
     except Exception as error:  # without a server there is nothing to measure
         return [failed(spec, error) for spec in SERVER_SPECS]
     finally:
@@ -182,8 +188,6 @@ def _server_measures(data: ServerData, args: argparse.Namespace) -> list[Result]
 def _on_servers(
     servers: server_rig.Servers, data: ServerData, args: argparse.Namespace
 ) -> list[Result]:
-    if args.live_only:
-        return _live(servers, data, args.quick, None)
     _say("measuring caller history, push and pull …")
     samples = args.repeat * HISTORY_SAMPLES_PER_REPEAT
     batches = QUICK_PUSH_BATCHES if args.quick else PUSH_BATCHES
@@ -229,6 +233,17 @@ def _live(servers: server_rig.Servers, data: ServerData, quick: bool,
         return server_live.live(servers, fleet, seconds, LIVE_FEW, few_seconds)
     except Exception as error:  # one measure failing must not stop the others
         return _live_without(error)
+
+
+def _sync_client(servers: server_rig.Servers, args: argparse.Namespace) -> list[Result]:
+    _say(f"measuring the console's sync: a first download, then {OFFLINE_CASES:,} cases taken "
+         "offline sent …")  # fmt: skip
+    folder = args.data_dir / "pg-run" / "console"
+    shutil.rmtree(folder, ignore_errors=True)  # a new console each run
+    try:
+        return sync_client(servers, folder, args.seed, OFFLINE_CASES)
+    except Exception as error:  # the console's measures fail together, the server's stand
+        return [failed(spec, error) for spec in SYNC_SPECS]
 
 
 def _without(error: Exception) -> list[Result]:

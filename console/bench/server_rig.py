@@ -29,7 +29,8 @@ from console.bench.synth import SEATS, plan_callers
 from console.central import accounts, enrolment
 from console.central.enrolment import Enrolled
 from console.domain.clock import utc_now
-from console.domain.intake import IntakeForm, validate
+from console.domain.errors import ValidationFailed
+from console.domain.new_case import NewCase
 from console.domain.numbering import case_number, centre_day
 from console.domain.reference import FILES, ReferenceData, parse_reference
 from console.paths import REFERENCE
@@ -256,24 +257,25 @@ class Intakes:
     def take(self, seat: str, count: int) -> list[dict[str, Any]]:
         made: list[dict[str, Any]] = []
         while len(made) < count:
-            args = self._args(seat, next(self._phones))
-            if not isinstance(validate(self._ref, _form(args)), list):
-                made.append(args)
+            now = datetime.now(UTC)
+            row, _, _ = self._factory.case(now, next(self._phones), SEATS[0], "")
+            values = dict(zip(CASE_COLUMNS, row, strict=True))
+            sequence = self._sequences.get(seat, 0) + 1
+            sent = {
+                **values,
+                "case_no": case_number(centre_day(now), seat, sequence),
+                "created_at": now.isoformat(),
+                "deadline_at": _iso(values["deadline_at"]),
+                "confidential": bool(values["confidential"]),
+                "anonymous": bool(values["anonymous"]),
+            }
+            try:
+                new = NewCase.from_args(sent, self._ref, now)
+            except ValidationFailed:
+                continue
+            self._sequences[seat] = sequence
+            made.append(new.to_args())
         return made
-
-    def _args(self, seat: str, phone: str) -> dict[str, Any]:
-        now = datetime.now(UTC)
-        row, _, _ = self._factory.case(now, phone, SEATS[0], "")
-        values = dict(zip(CASE_COLUMNS, row, strict=True))
-        self._sequences[seat] = self._sequences.get(seat, 0) + 1
-        values.update(
-            case_no=case_number(centre_day(now), seat, self._sequences[seat]), seat_code=seat,
-            created_at=now.isoformat(), updated_at=now.isoformat(), version=1,
-            status="dispatched" if values["handling"] == "dispatch" else "answered",
-            deadline_at=_iso(values["deadline_at"]), confidential=bool(values["confidential"]),
-            anonymous=bool(values["anonymous"]), assisting_agencies=[],
-        )  # fmt: skip
-        return values
 
 
 def _iso(db_time: object) -> str | None:
@@ -283,23 +285,12 @@ def _iso(db_time: object) -> str | None:
     return datetime.fromisoformat(db_time).replace(tzinfo=UTC).isoformat()
 
 
-def _form(args: dict[str, Any]) -> IntakeForm:
-    return IntakeForm(
-        caller_phone=args["caller_phone"], appeal_type=args["appeal_type"],
-        category_code=args["category_code"], district=args["district_name"],
-        street=args["street_name"], community=args["community"], address=args["address"],
-        description=args["description"], urgency=args["urgency"],
-        caller_name=args["caller_name"], callback_phone=args["callback_phone"],
-        anonymous=args["anonymous"], handling=args["handling"], answer_text=args["answer_text"],
-        lead_agency_code=args["lead_agency_code"],
-    )  # fmt: skip
-
-
-# What the benchmark wrote: the cases of the consoles it enrolled, with everything the server
-# wrote about them, those consoles, and the sessions of its account.
+# What the benchmark wrote: the cases of the consoles it enrolled (itself or with a code it
+# issued), with everything the server wrote about them, those consoles, and the sessions of its
+# account.
 _CLEAN_UP = (
     "CREATE TEMP TABLE bench_cases ON COMMIT DROP AS SELECT id FROM cases WHERE client_id IN"
-    " (SELECT client_id FROM consoles WHERE enrolled_by = %(user)s)",
+    " (SELECT client_id FROM consoles WHERE enrolled_by IN (%(user)s, %(by_code)s))",
     "DELETE FROM change_log WHERE entity_id IN (SELECT id FROM bench_cases)",
     "DELETE FROM audit_log WHERE entity_id IN (SELECT id FROM bench_cases)",
     "DELETE FROM conflicts WHERE case_id IN (SELECT id FROM bench_cases)",
@@ -308,8 +299,9 @@ _CLEAN_UP = (
     "DELETE FROM case_assisting_agencies WHERE case_id IN (SELECT id FROM bench_cases)",
     "DELETE FROM cases WHERE id IN (SELECT id FROM bench_cases)",
     "DELETE FROM mutation_results WHERE client_id IN"
-    " (SELECT client_id FROM consoles WHERE enrolled_by = %(user)s)",
-    "DELETE FROM consoles WHERE enrolled_by = %(user)s",
+    " (SELECT client_id FROM consoles WHERE enrolled_by IN (%(user)s, %(by_code)s))",
+    "DELETE FROM consoles WHERE enrolled_by IN (%(user)s, %(by_code)s)",
+    "DELETE FROM enrol_codes WHERE created_by = %(user)s",
     "DELETE FROM spent_refresh_tokens WHERE session_id IN (SELECT id FROM auth_sessions"
     " WHERE account_id IN (SELECT id FROM accounts WHERE username = %(user)s))",
     "DELETE FROM auth_sessions WHERE account_id IN"
@@ -321,4 +313,4 @@ def clean_up(conninfo: str) -> None:
     """Remove what earlier measures wrote, so the next run finds the data as generated."""
     with psycopg.connect(conninfo) as conn:
         for sql in _CLEAN_UP:
-            conn.execute(sql, {"user": USERNAME})
+            conn.execute(sql, {"user": USERNAME, "by_code": f"code of {USERNAME}"})

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from console.central.case_checks import STAFF, acting_on, text_arg, time_arg
+from console.central.case_checks import STAFF, acting_on
 from console.central.mutations import (
     APPLIED,
     Actor,
@@ -25,6 +25,7 @@ from console.central.mutations import (
     apply,
     handles,
 )
+from console.domain.arguments import text_arg, time_arg
 from console.domain.enums import EventKind, Status
 from console.domain.errors import FieldError, ValidationFailed
 from console.domain.reference import ReferenceData

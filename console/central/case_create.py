@@ -15,17 +15,18 @@ console will give its next cases), and answered `conflict` with the number kept.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from console.central.case_checks import require, text_arg, time_arg, uuid_arg
+from console.central.case_checks import require
 from console.central.mutations import APPLIED, CONFLICT, Applying, Outcome, Rejected
-from console.domain.enums import EventKind, Handling, Status
+from console.domain.arguments import uuid_arg
+from console.domain.enums import EventKind, Handling
+from console.domain.errors import InvalidArgument, ValidationFailed
 from console.domain.ids import new_id
-from console.domain.intake import IntakeForm, validate
+from console.domain.new_case import NewCase
 from console.domain.numbering import MAX_DAILY, is_valid_seat_code
 from console.domain.workflow import Action
 from console.store.bulk import bulk_insert
@@ -34,7 +35,6 @@ from console.store.server_schema import ConflictRow, Console
 
 MAX_CLOCK_SKEW = timedelta(minutes=5)  # how far a console's clock may run ahead of the server's
 MAX_DEADLINE = timedelta(days=60)  # the longest deadline is 15 days; extensions come later
-_CASE_NO = re.compile(r"[0-9]{13}")
 RENUMBERED_BY = "server"  # the `by` of a renumbering's conflict
 
 
@@ -64,14 +64,19 @@ class Run:
         case_id = uuid_arg(args, "id")
         if case_id in self.known:
             return self._again(case_id, args.get("case_no"))
-        values = checked_case(self.ctx, args, self.earliest)
+        new = checked_case(self.ctx, args, self.earliest)
+        values = stored_case(self.ctx, new)
         sent = values["case_no"]
         if sent in self.taken:
             values["case_no"] = self._free_number(sent)
             self._renumbered(values, sent, mid)
         self.known[case_id] = (values["case_no"], 1)
         self.taken.add(values["case_no"])
-        self.new.append({**values, "assisting": _assisting(self.ctx, args)})
+        names = self.ctx.reference.agencies
+        assisting = [
+            {"agency_code": a, "agency_name": names[a].name} for a in new.assisting_agencies
+        ]
+        self.new.append({**values, "assisting": assisting})
         body = {"case_id": case_id, "case_no": values["case_no"], "version": 1}
         if values["case_no"] == sent:
             return Outcome(APPLIED, body)
@@ -167,118 +172,40 @@ def _earliest_call(ctx: Applying) -> datetime | None:
     return ctx.session.execute(query).scalar()
 
 
-def _assisting(ctx: Applying, args: dict[str, Any]) -> list[dict[str, str]]:
-    codes = dict.fromkeys(
-        a for a in args.get("assisting_agencies", []) if a in ctx.reference.agencies
-    )
-    return [{"agency_code": a, "agency_name": ctx.reference.agencies[a].name} for a in codes]
-
-
-def _created_at(ctx: Applying, args: dict[str, Any], earliest: datetime | None) -> datetime:
-    created = time_arg(args, "created_at") or ctx.now
-    latest = ctx.now + MAX_CLOCK_SKEW
-    if created > latest:
-        raise Rejected("invalid_args", field="created_at", latest=latest.isoformat())
-    if earliest is not None and created < earliest - MAX_CLOCK_SKEW:
-        raise Rejected("invalid_args", field="created_at", earliest=earliest.isoformat())
-    return created
-
-
-def _deadline_at(args: dict[str, Any], created: datetime) -> datetime | None:
-    deadline = time_arg(args, "deadline_at")
-    if deadline is not None and not created < deadline <= created + MAX_DEADLINE:
-        raise Rejected("invalid_args", field="deadline_at")
-    return deadline
-
-
-def checked_case(ctx: Applying, args: dict[str, Any], earliest: datetime | None) -> dict[str, Any]:
-    """The case as the server stores it: every field checked, nothing taken on trust."""
-    case_no = args.get("case_no")
+def checked_case(ctx: Applying, args: dict[str, Any], earliest: datetime | None) -> NewCase:
+    """The case as sent, every argument checked, nothing taken on trust: its number of the
+    actor's seat, validated as the console validates an intake, its times bounded."""
+    try:
+        new = NewCase.from_args(args, ctx.reference, ctx.now)
+    except InvalidArgument as bad:
+        raise Rejected("invalid_args", field=bad.field) from None
+    except ValidationFailed as failed:
+        errors = [{"field": e.field, "code": e.code} for e in failed.errors]
+        raise Rejected("invalid_case", errors=errors) from None
     seat = ctx.actor.seat_code
-    if not isinstance(case_no, str) or not _CASE_NO.fullmatch(case_no):
-        raise Rejected("invalid_args", field="case_no")
-    if not is_valid_seat_code(seat) or case_no[6:9] != seat:
+    if not is_valid_seat_code(seat) or new.case_no[6:9] != seat:
         raise Rejected("case_no_not_of_this_seat", seat_code=seat)
-    form = _form(args)
-    checked = validate(ctx.reference, form)
-    if isinstance(checked, list):
-        raise Rejected("invalid_case", errors=[{"field": e.field, "code": e.code} for e in checked])
-    created = _created_at(ctx, args, earliest)
-    dispatch = checked.handling is Handling.DISPATCH
-    agency = ctx.reference.agencies.get(form.lead_agency_code) if dispatch else None
-    category = ctx.reference.categories[form.category_code]
-    location = checked.location
+    latest = ctx.now + MAX_CLOCK_SKEW
+    if new.created_at > latest:
+        raise Rejected("invalid_args", field="created_at", latest=latest.isoformat())
+    if earliest is not None and new.created_at < earliest - MAX_CLOCK_SKEW:
+        raise Rejected("invalid_args", field="created_at", earliest=earliest.isoformat())
+    deadline = new.deadline_at
+    if deadline is not None and not new.created_at < deadline <= new.created_at + MAX_DEADLINE:
+        raise Rejected("invalid_args", field="deadline_at")
+    return new
+
+
+def stored_case(ctx: Applying, new: NewCase) -> dict[str, Any]:
+    """The case as the server stores it: taken by the session's account at its seat, which owns
+    it, and received now."""
     return {
-        "id": uuid_arg(args, "id"),
-        "case_no": case_no,
+        **new.values(ctx.reference),
         "client_id": ctx.actor.client_id,
-        "seat_code": seat,
+        "seat_code": ctx.actor.seat_code,
         "operator": ctx.actor.username,
         "owner": ctx.actor.username,
-        "created_at": created,
         "received_at": ctx.now,
         "updated_at": ctx.now,
-        "version": 1,
-        "status": (Status.DISPATCHED if dispatch else Status.ANSWERED).value,
-        "appeal_type": checked.appeal_type.value,
-        "urgency": checked.urgency.value,
-        "handling": checked.handling.value,
-        "category_code": category.code,
-        "category_path": category.path,
-        "district_code": location.district_code,
-        "district_name": location.district_name,
-        "street_code": location.street_code,
-        "street_name": location.street_name,
-        "community": location.community,
-        "address": location.address,
-        "description": form.description.strip(),
-        "answer_text": "" if dispatch else form.answer_text.strip(),
-        "caller_phone": checked.phone.e164,
-        "caller_name": "" if form.anonymous else form.caller_name.strip(),
-        "callback_phone": checked.callback.e164 if checked.callback else "",
-        "confidential": form.confidential,
-        "anonymous": form.anonymous,
-        "lead_agency_code": agency.code if agency else "",
-        "lead_agency_name": agency.name if agency else "",
-        "routing_reason": text_arg(args, "routing_reason", 300, required=False),
-        "deadline_at": _deadline_at(args, created) if dispatch else None,
-        "deadline_reason": text_arg(args, "deadline_reason", 200, required=False),
         "field_versions": {},
     }
-
-
-def _form(args: dict[str, Any]) -> IntakeForm:
-    def text(name: str) -> str:
-        value = args.get(name, "")
-        if not isinstance(value, str):
-            raise Rejected("invalid_args", field=name)
-        return value
-
-    def flag(name: str) -> bool:
-        value = args.get(name, False)
-        if not isinstance(value, bool):
-            raise Rejected("invalid_args", field=name)
-        return value
-
-    assisting = args.get("assisting_agencies", [])
-    if not isinstance(assisting, list) or not all(isinstance(a, str) for a in assisting):
-        raise Rejected("invalid_args", field="assisting_agencies")
-    return IntakeForm(
-        caller_phone=text("caller_phone"),
-        appeal_type=text("appeal_type"),
-        category_code=text("category_code"),
-        district=text("district_name"),
-        street=text("street_name"),
-        community=text("community"),
-        address=text("address"),
-        description=text("description"),
-        urgency=text("urgency") or "normal",
-        caller_name=text("caller_name"),
-        callback_phone=text("callback_phone"),
-        confidential=flag("confidential"),
-        anonymous=flag("anonymous"),
-        handling=text("handling"),
-        answer_text=text("answer_text"),
-        lead_agency_code=text("lead_agency_code"),
-        assisting_agency_codes=tuple(assisting),
-    )

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from console.central.case_checks import acting_on, allow, text_arg, uuid_arg
+from console.central.case_checks import acting_on, allow
 from console.central.case_create import Run
 from console.central.mutations import (
     APPLIED,
@@ -23,10 +23,13 @@ from console.central.mutations import (
     Rejected,
     handles,
     handles_runs,
+    refusal_of,
 )
+from console.domain.arguments import text_arg, uuid_arg
 from console.domain.cases import MAX_NOTE
 from console.domain.edits import EDITABLE, checked_edit, derived
 from console.domain.enums import EventKind
+from console.domain.errors import InvalidArgument
 from console.domain.ids import new_id
 from console.domain.workflow import Action
 from console.store.schema import Case, CaseNoteRow
@@ -46,8 +49,8 @@ def create_run(ctx: Applying, many: list[dict[str, Any]]) -> list[Outcome]:
     for i, args in enumerate(many):
         try:
             outcomes.append(run.decide(args, ctx.mid + i if ctx.mid else 0))
-        except Rejected as refusal:
-            outcomes.append(refusal.outcome())
+        except (Rejected, InvalidArgument) as error:
+            outcomes.append(refusal_of(error))
     run.write()
     return outcomes
 

@@ -24,18 +24,16 @@ from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true
 from sqlalchemy.orm import Session
 
 from console.central.accounts import Principal
-from console.domain.cases import REPEAT_WINDOW
-from console.domain.enums import AppealType, EventKind, Handling, Status, Urgency
+from console.domain.cases import REPEAT_WINDOW, CaseEvent, CaseNote
+from console.domain.enums import AppealType, Handling, Status, Urgency
 from console.domain.errors import FieldError, NotFound, ValidationFailed
 from console.domain.phone import Phone, parse_phone
 from console.domain.workflow import Role
-from console.store.repositories import OPEN_FIRST_NEWEST
+from console.store.repositories import OPEN_FIRST_NEWEST, case_events, case_notes
 from console.store.schema import (
     OPEN_STATUSES,
     Case,
     CaseAssistingAgency,
-    CaseEventRow,
-    CaseNoteRow,
 )
 
 CASE_NO_LENGTH = 13
@@ -89,23 +87,6 @@ class AssistingAgency:
 
 
 @dataclass(frozen=True)
-class Event:
-    at: datetime
-    kind: EventKind
-    actor: str
-    seat_code: str
-    detail: str
-
-
-@dataclass(frozen=True)
-class Note:
-    id: str
-    at: datetime
-    author: str
-    text: str
-
-
-@dataclass(frozen=True)
 class CaseView(CaseRow):
     """One case: the list's fields, the caller (null when hidden), the work on it, its
     timeline (oldest first) and its notes."""
@@ -126,8 +107,8 @@ class CaseView(CaseRow):
     solved: str
     satisfied: str
     merged_into: str
-    events: tuple[Event, ...]
-    notes: tuple[Note, ...]
+    events: tuple[CaseEvent, ...]
+    notes: tuple[CaseNote, ...]
 
 
 @dataclass(frozen=True)
@@ -206,8 +187,8 @@ def get_case(session: Session, viewer: Principal, case_id: str, now: datetime) -
         solved=case.solved,
         satisfied=case.satisfied,
         merged_into=case.merged_into,
-        events=_events(session, case_id),
-        notes=_notes(session, case_id),
+        events=case_events(session, case_id),
+        notes=case_notes(session, case_id),
     )
 
 
@@ -359,21 +340,3 @@ def _assisting(session: Session, case_id: str) -> tuple[AssistingAgency, ...]:
         .order_by(CaseAssistingAgency.agency_code)
     )
     return tuple(AssistingAgency(code, name) for code, name in rows)
-
-
-def _events(session: Session, case_id: str) -> tuple[Event, ...]:
-    rows = session.execute(
-        select(CaseEventRow)
-        .where(CaseEventRow.case_id == case_id)
-        .order_by(CaseEventRow.at, CaseEventRow.id)
-    ).scalars()
-    return tuple(Event(e.at, EventKind(e.kind), e.actor, e.seat_code, e.detail) for e in rows)
-
-
-def _notes(session: Session, case_id: str) -> tuple[Note, ...]:
-    rows = session.execute(
-        select(CaseNoteRow)
-        .where(CaseNoteRow.case_id == case_id)
-        .order_by(CaseNoteRow.at, CaseNoteRow.id)
-    ).scalars()
-    return tuple(Note(n.id, n.at, n.author, n.text) for n in rows)

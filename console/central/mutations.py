@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from console.domain.enums import EventKind
+from console.domain.errors import InvalidArgument
 from console.domain.ids import new_id
 from console.domain.reference import ReferenceData
 from console.domain.text import UNSTORABLE
@@ -72,6 +73,13 @@ class Rejected(Exception):
 
     def outcome(self) -> Outcome:
         return Outcome(REJECTED, {"reason": self.code, **self.details})
+
+
+def refusal_of(error: Rejected | InvalidArgument) -> Outcome:
+    """The answer to a refused mutation: its reason, or the argument it got wrong."""
+    if isinstance(error, InvalidArgument):
+        return Outcome(REJECTED, {"reason": "invalid_args", "field": error.field})
+    return error.outcome()
 
 
 class Applying:
@@ -226,9 +234,9 @@ def apply(
     savepoint = session.begin_nested()
     try:
         outcome = handler(Applying(session, actor, now, reference, mid), mutation.args)
-    except Rejected as refusal:
+    except (Rejected, InvalidArgument) as error:
         savepoint.rollback()
-        return refusal.outcome()
+        return refusal_of(error)
     except IntegrityError:
         savepoint.rollback()
         return Outcome(REJECTED, {"reason": "conflicts_with_stored_data"})

@@ -23,7 +23,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from console.central import api_keys
-from console.central.case_checks import text_arg
+from console.central.case_create import stored_case
 from console.central.mutations import (
     APPLIED,
     Actor,
@@ -34,8 +34,11 @@ from console.central.mutations import (
     apply,
     handles,
 )
-from console.domain.enums import AppealType, EventKind, Handling, Status, Urgency
+from console.domain.arguments import text_arg
+from console.domain.enums import AppealType, EventKind, Handling, Urgency
 from console.domain.ids import new_id
+from console.domain.intake import LIMITS
+from console.domain.new_case import NewCase
 from console.domain.numbering import MAX_DAILY, centre_day
 from console.domain.phone import parse_phone
 from console.domain.reference import Category, ReferenceData
@@ -238,7 +241,7 @@ def create(ctx: Applying, args: dict[str, Any]) -> Outcome:
     category = ctx.reference.categories.get(str(args.get("service_code")))
     if category is None:
         raise Rejected("invalid_args", field="service_code")
-    values = _case_values(ctx, category, args)
+    values = stored_case(ctx, _new_case(ctx, category, args))
     ctx.session.add(Case(**values))
     ctx.session.flush()
     case = ctx.session.get(Case, values["id"])
@@ -257,47 +260,34 @@ def create(ctx: Applying, args: dict[str, Any]) -> Outcome:
     return Outcome(APPLIED, {**body, "agency": case.lead_agency_name, "sla": case.deadline_reason})
 
 
-def _case_values(ctx: Applying, category: Category, args: dict[str, Any]) -> dict[str, Any]:
-    address = text_arg(args, "address", 200)
+def _new_case(ctx: Applying, category: Category, args: dict[str, Any]) -> NewCase:
+    """A request for help where the address says, sent to the agency the routing rules name,
+    with the category's deadline."""
+    address = text_arg(args, "address", LIMITS["address"])
     district, street = _place(ctx.reference, address)
     routed = suggest_agency(ctx.reference, category.code, district, street)
     if routed is None:
         raise Rejected("no_agency", category=category.code)
     sla = suggest_deadline(ctx.reference, category.code, Urgency.NORMAL)
     ref = ctx.reference
-    return {
-        "id": new_id(),
-        "case_no": _next_case_no(ctx),
-        "client_id": "",
-        "seat_code": SEAT,
-        "operator": ctx.actor.username,
-        "owner": ctx.actor.username,
-        "created_at": ctx.now,
-        "received_at": ctx.now,
-        "updated_at": ctx.now,
-        "version": 1,
-        "status": Status.DISPATCHED.value,
-        "appeal_type": AppealType.HELP.value,
-        "urgency": Urgency.NORMAL.value,
-        "handling": Handling.DISPATCH.value,
-        "category_code": category.code,
-        "category_path": category.path,
-        "district_code": district,
-        "district_name": ref.districts[district].name if district else "",
-        "street_code": street,
-        "street_name": ref.streets[street].name if street else "",
-        "community": "",
-        "address": address,
-        "description": text_arg(args, "description", 4000, required=False),
-        "caller_phone": text_arg(args, "caller_phone", 20, required=False),
-        "caller_name": text_arg(args, "caller_name", 50, required=False),
-        "lead_agency_code": routed.agency.code,
-        "lead_agency_name": routed.agency.name,
-        "routing_reason": routed.rule.reason,
-        "deadline_at": sla.due(ctx.now),
-        "deadline_reason": sla.rule.label,
-        "field_versions": {},
-    }
+    return NewCase(
+        id=new_id(),
+        case_no=_next_case_no(ctx),
+        created_at=ctx.now,
+        appeal_type=AppealType.HELP,
+        handling=Handling.DISPATCH,
+        category_code=category.code,
+        description=text_arg(args, "description", LIMITS["description"], required=False),
+        caller_phone=text_arg(args, "caller_phone", 20, required=False),
+        district_name=ref.districts[district].name if district else "",
+        street_name=ref.streets[street].name if street else "",
+        address=address,
+        caller_name=text_arg(args, "caller_name", LIMITS["caller_name"], required=False),
+        lead_agency_code=routed.agency.code,
+        routing_reason=routed.rule.reason,
+        deadline_at=sla.due(ctx.now),
+        deadline_reason=sla.rule.label,
+    )
 
 
 def _place(ref: ReferenceData, address: str) -> tuple[str, str]:

@@ -25,6 +25,14 @@ class ValidationFailed(ConsoleError):
         self.errors = errors
 
 
+class InvalidArgument(ConsoleError):
+    """A mutation's argument is missing, of the wrong type or out of its bounds."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
 @dataclass(frozen=True)
 class ReferenceProblem:
     """Where a reference data file is malformed and why."""

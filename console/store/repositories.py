@@ -7,7 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -76,7 +87,7 @@ def prune(session: Session, key: Any, ended: ColumnElement[bool], batch: int) ->
     session.execute(delete(key.class_).where(key.in_(chosen)))
 
 
-def insert_or_update(session: Session, table: type[Any]) -> Any:
+def insert_or_update(session: Session, table: type[Any] | Table) -> Any:
     """INSERT … ON CONFLICT for whichever of the two databases the session is on."""
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
@@ -172,6 +183,10 @@ class CaseRepository:
     def exists(self, case_id: str) -> bool:
         return self._session.execute(select(Case.id).where(Case.id == case_id)).first() is not None
 
+    def number_held(self, case_no: str) -> bool:
+        query = select(Case.id).where(Case.case_no == case_no)
+        return self._session.execute(query).first() is not None
+
     def by_caller(self, phone_e164: str, offset: int, limit: int) -> list[CaseSummary]:
         """The caller's cases, open ones first, newest first; one page."""
         query = (
@@ -220,12 +235,6 @@ class CaseRepository:
         if found is None:
             raise NotFound(case_id)
         row = found[0]
-        events = self._session.execute(
-            select(CaseEventRow).where(CaseEventRow.case_id == case_id).order_by(CaseEventRow.at)
-        ).scalars()
-        notes = self._session.execute(
-            select(CaseNoteRow).where(CaseNoteRow.case_id == case_id).order_by(CaseNoteRow.at)
-        ).scalars()
         assisting = self._session.execute(
             select(CaseAssistingAgency.agency_name).where(CaseAssistingAgency.case_id == case_id)
         ).scalars()
@@ -249,11 +258,29 @@ class CaseRepository:
             deadline_reason=row.deadline_reason,
             operator=row.operator,
             seat_code=row.seat_code,
-            events=tuple(
-                CaseEvent(e.at, EventKind(e.kind), e.actor, e.seat_code, e.detail) for e in events
-            ),
-            notes=tuple(CaseNote(n.id, n.at, n.author, n.text) for n in notes),
+            events=case_events(self._session, case_id),
+            notes=case_notes(self._session, case_id),
         )
+
+
+def case_events(session: Session, case_id: str) -> tuple[CaseEvent, ...]:
+    """A case's timeline, oldest first; ids, made in order, keep events of one moment in it."""
+    rows = session.execute(
+        select(CaseEventRow)
+        .where(CaseEventRow.case_id == case_id)
+        .order_by(CaseEventRow.at, CaseEventRow.id)
+    ).scalars()
+    return tuple(CaseEvent(e.at, EventKind(e.kind), e.actor, e.seat_code, e.detail) for e in rows)
+
+
+def case_notes(session: Session, case_id: str) -> tuple[CaseNote, ...]:
+    """A case's notes, oldest first."""
+    rows = session.execute(
+        select(CaseNoteRow)
+        .where(CaseNoteRow.case_id == case_id)
+        .order_by(CaseNoteRow.at, CaseNoteRow.id)
+    ).scalars()
+    return tuple(CaseNote(n.id, n.at, n.author, n.text) for n in rows)
 
 
 class CounterRepository:

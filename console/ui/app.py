@@ -200,17 +200,18 @@ class ConsoleApp:
         dialog.open()
 
     def _on_setup_requested(self) -> None:
-        if self.link is not None and self.link.standalone:
+        if self.link is not None and self.link.may_connect:
             self._show_setup()
 
     def _on_connected(self, dialog: FirstStartDialog) -> None:
         dialog.accept()
+        self.window.connected()
         self._ask_sign_in()
 
     def _on_connect_failed(self, dialog: FirstStartDialog, error: BaseException) -> None:
-        if not isinstance(error, EnrolRefused):
-            raise error
-        dialog.show_refusal(error.reason)
+        if not isinstance(error, EnrolRefused):  # a fault, not an answer: logged, and said
+            log.error("connecting the workstation failed", exc_info=error)
+        dialog.show_refusal(error.reason if isinstance(error, EnrolRefused) else str(error))
 
     def _ask_sign_in(self, notice: str = "") -> None:
         link = self.link
@@ -248,8 +249,9 @@ class ConsoleApp:
         self.tasks.read(opened.console.setup.operator, done)
 
     def _on_sign_in_failed(self, dialog: SignInDialog, error: BaseException) -> None:
-        if not isinstance(error, SignInRefused):
-            raise error
+        if not isinstance(error, SignInRefused):  # a fault, not an answer: logged, and said
+            log.error("sign-in failed", exc_info=error)
+            error = SignInRefused(str(error))
         dialog.show_refusal(error)
 
     def _on_sign_out_requested(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,9 @@ from console.ui import labels
 from console.ui.labels import fill, translate
 from console.ui.models import Index, local_time
 from console.ui.sync_link import SyncLink
+from console.ui.tasks import OnError
+
+log = logging.getLogger(__name__)
 
 
 def field_value(field: str, value: str, reference: ReferenceData) -> str:
@@ -218,6 +222,7 @@ class ConflictsDialog(QDialog):
         self.open_button.clicked.connect(self._open_case)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
         for button in (self.mine_button, self.theirs_button, self.open_button):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         panes = QHBoxLayout()
@@ -239,6 +244,8 @@ class ConflictsDialog(QDialog):
         if problems:
             self.list.setCurrentIndex(self.problems.index(min(row, len(problems) - 1)))
             self.list.setFocus()
+        else:  # nothing left: Enter closes the inbox
+            self.close_button.setFocus()
         self._on_current_changed()
         self.resolved.emit(len(problems))
 
@@ -257,21 +264,28 @@ class ConflictsDialog(QDialog):
     def _apply_mine_again(self) -> None:
         problem = self.current()
         if problem is not None and not problem.rejected:
-            self._resolve(lambda done: self._link.apply_mine_again(problem.mid, done))
+            mid = problem.mid
+            self._resolve(lambda done, failed: self._link.apply_mine_again(mid, done, failed))
 
     def _keep_theirs(self) -> None:
         problem = self.current()
         if problem is not None:
-            self._resolve(lambda done: self._link.keep_theirs(problem.mid, done))
+            mid = problem.mid
+            self._resolve(lambda done, failed: self._link.keep_theirs(mid, done, failed))
 
-    def _resolve(self, call: Callable[[Callable[[None], None]], None]) -> None:
+    def _resolve(self, call: Callable[[Callable[[None], None], OnError], None]) -> None:
+        """One resolution at a time; the inbox is read again whatever came of it."""
         self.setEnabled(False)
 
         def done(_result: None) -> None:
             self.setEnabled(True)
             self.reload()
 
-        call(done)
+        def failed(error: BaseException) -> None:
+            log.error("resolving a conflict failed", exc_info=error)
+            done(None)
+
+        call(done, failed)
 
     def _open_case(self) -> None:
         problem = self.current()

@@ -165,6 +165,11 @@ class MainWindow(QMainWindow):
             self.count_conflicts()
         self.retranslate()
 
+    def connected(self) -> None:
+        """The workstation was just connected: its seat and its link show at once."""
+        if self._link is not None:
+            self._on_link_state_changed(self._link.state)
+
     def signed_in(self, ctx: UiContext, offline: bool) -> None:
         self._signed_in_offline = offline
         self.attach(ctx)
@@ -275,8 +280,8 @@ class MainWindow(QMainWindow):
         box.setText(
             fill(
                 self.tr(
-                    "%1 changes are saved on this computer but have not reached the centre. "
-                    "They are sent the next time the console starts here."
+                    "Saved on this computer but not yet sent to the centre: %1. They are "
+                    "sent the next time the console starts here."
                 ),
                 len(waiting),
             )
@@ -316,7 +321,7 @@ class MainWindow(QMainWindow):
         connected = self._link is not None and not self._link.standalone
         self.conflicts_action.setEnabled(connected)
         self.sign_out_action.setEnabled(connected)
-        self.setup_action.setEnabled(not connected)
+        self.setup_action.setEnabled(self._link is None or self._link.may_connect)
         self.tabs.setTabText(0, self.tr("Caller history"))
         self.tabs.setTabText(1, self.tr("My cases"))
         enrolment = self._link.enrolment if self._link is not None else None

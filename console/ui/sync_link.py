@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from console.sync.api import Account, Enrolment, Link, Problem, Sync, SyncState
+from console.sync.api import Account, Enrolment, Link, Problem, Stop, Sync, SyncState
 from console.ui.tasks import OnError, TaskRunner
 
 T = TypeVar("T")
@@ -50,6 +50,13 @@ class SyncLink(QObject):
     def standalone(self) -> bool:
         return self._sync.enrolment is None
 
+    @property
+    def may_connect(self) -> bool:
+        """Standalone, or retired by the centre: the workstation may be connected (again)."""
+        state = self._state
+        retired = state.link is Link.STOPPED and state.stopped_reason is Stop.CONSOLE_RETIRED
+        return self.standalone or retired
+
     @Slot(object)
     def _on_engine_state(self, state: SyncState) -> None:
         self._state = state
@@ -87,13 +94,13 @@ class SyncLink(QObject):
     def problems(self, done: Callable[[list[Problem]], None]) -> None:
         self._call(self._sync.problems, done, None)
 
-    def apply_mine_again(self, mid: int, done: Callable[[None], None]) -> None:
+    def apply_mine_again(self, mid: int, done: Callable[[None], None], failed: OnError) -> None:
         sync = self._sync
-        self._call(lambda: sync.apply_mine_again(mid), done, None)
+        self._call(lambda: sync.apply_mine_again(mid), done, failed)
 
-    def keep_theirs(self, mid: int, done: Callable[[None], None]) -> None:
+    def keep_theirs(self, mid: int, done: Callable[[None], None], failed: OnError) -> None:
         sync = self._sync
-        self._call(lambda: sync.keep_theirs(mid), done, None)
+        self._call(lambda: sync.keep_theirs(mid), done, failed)
 
     def nudge(self) -> None:
         if self._state.link not in (Link.STANDALONE, Link.SIGNED_OUT):

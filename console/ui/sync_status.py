@@ -116,7 +116,7 @@ class SyncStatus(QWidget):
         if state.link is Link.STOPPED:
             return self._stopped_text(state.stopped_reason)
         if state.link is Link.SYNCING and state.progress is not None:
-            done, total = state.progress
+            done, total = (f"{n:,}" for n in state.progress)  # 1,100,000 reads at a glance
             if state.downloading:
                 text = fill(self.tr("Downloading cases: %1 of %2"), done, total)
             else:
@@ -127,7 +127,8 @@ class SyncStatus(QWidget):
             text = fill(self.tr("Online · last synced %1"), clock_time(state.last_synced_at))
         if state.waiting:
             minutes = minutes_since(state.oldest_waiting_at, now)
-            text += " · " + fill(self.tr("%1 waiting, oldest %2 min"), state.waiting, minutes)
+            waiting = f"{state.waiting:,}"
+            text += " · " + fill(self.tr("%1 waiting, oldest %2 min"), waiting, minutes)
         return text
 
     def _stopped_text(self, reason: Stop | None) -> str:

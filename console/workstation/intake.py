@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +11,7 @@ from console.domain.enums import EventKind, Handling, Status, Urgency, parse_enu
 from console.domain.errors import ValidationFailed
 from console.domain.ids import new_id
 from console.domain.intake import IntakeForm, ValidIntake, resolve_location, validate
+from console.domain.new_case import NewCase
 from console.domain.numbering import case_number, centre_day
 from console.domain.reference import ReferenceData
 from console.domain.routing import AgencySuggestion, suggest_agency
@@ -55,58 +56,43 @@ class IntakeService:
         if isinstance(valid, list):
             raise ValidationFailed(valid)
         now = self._clock()
-        values = self._case_values(valid, operator, now)
-        assisting = [(c, self._ref.agencies[c].name) for c in form.assisting_agency_codes]
+        unnumbered = self._new_case(valid, now)
         with self._units.write() as uow:
-            values["case_no"] = case_number(
-                centre_day(now), operator.seat_code, uow.counters.next(f"{centre_day(now):%Y%m%d}")
-            )
+            case_no = _free_number(uow, operator.seat_code, now)
+            new = replace(unnumbered, case_no=case_no)
+            values = {
+                **new.values(self._ref),
+                "client_id": operator.client_id,
+                "seat_code": operator.seat_code,
+                "operator": operator.name,
+                "updated_at": now,
+            }
+            assisting = [(c, self._ref.agencies[c].name) for c in new.assisting_agencies]
             uow.cases.add(values, assisting)
             self._record_events(uow, values, operator, now)
-            uow.outbox.append("case.create", _mutation_args(values, assisting), now, values["id"])
+            uow.outbox.append("case.create", new.to_args(), now, new.id)
             uow.drafts.clear(DRAFT_SLOT)
             uow.commit()
-        return SavedCase(
-            values["id"], values["case_no"], Status(values["status"]), values["deadline_at"]
-        )
+        return SavedCase(new.id, new.case_no, new.status, new.deadline_at)
 
-    def _case_values(self, valid: ValidIntake, operator: Operator, now: datetime) -> dict[str, Any]:
-        form, location = valid.form, valid.location
-        category = self._ref.categories[form.category_code]
+    def _new_case(self, valid: ValidIntake, now: datetime) -> NewCase:
+        """The case the intake makes, routed and given its deadline; numbered at the save."""
+        form = valid.form
         dispatch = valid.handling is Handling.DISPATCH
         agency = self._ref.agencies.get(form.lead_agency_code) if dispatch else None
         suggestion = self.suggest(form)
         routed = suggestion.agency is not None and agency == suggestion.agency.agency
         sla = suggestion.deadline if dispatch else None
         deadline = form.deadline if dispatch and form.deadline else (sla.due(now) if sla else None)
-        return {
-            "id": new_id(),
-            "client_id": operator.client_id,
-            "seat_code": operator.seat_code,
-            "operator": operator.name,
-            "created_at": now,
-            "updated_at": now,
-            "version": 1,
-            "status": (Status.DISPATCHED if dispatch else Status.ANSWERED).value,
-            "appeal_type": valid.appeal_type.value,
-            "urgency": valid.urgency.value,
-            "handling": valid.handling.value,
-            "category_code": category.code,
-            "category_path": category.path,
-            **asdict(location),
-            "description": form.description.strip(),
-            "answer_text": form.answer_text.strip() if not dispatch else "",
-            "caller_phone": valid.phone.e164,
-            "caller_name": "" if form.anonymous else form.caller_name.strip(),
-            "callback_phone": valid.callback.e164 if valid.callback else "",
-            "confidential": form.confidential,
-            "anonymous": form.anonymous,
-            "lead_agency_code": agency.code if agency else "",
-            "lead_agency_name": agency.name if agency else "",
-            "routing_reason": _rule_text(suggestion.agency) if routed else "",
-            "deadline_at": deadline,
-            "deadline_reason": sla.rule.label if sla and not form.deadline else "",
-        }
+        return NewCase.taken(
+            valid,
+            id=new_id(),
+            case_no="",
+            created_at=now,
+            routing_reason=_rule_text(suggestion.agency) if routed else "",
+            deadline_at=deadline,
+            deadline_reason=sla.rule.label if sla and not form.deadline else "",
+        )
 
     @staticmethod
     def _record_events(
@@ -125,14 +111,19 @@ class IntakeService:
             )
 
 
+def _free_number(uow: UnitOfWork, seat_code: str, now: datetime) -> str:
+    """The seat's next number of the day that no case here holds. A database restored from an
+    older copy counts on from where the copy was, and its sync may have brought back since the
+    cases the seat numbered after that copy was made."""
+    day = centre_day(now)
+    while True:
+        number = case_number(day, seat_code, uow.counters.next(f"{day:%Y%m%d}"))
+        if not uow.cases.number_held(number):
+            return number
+
+
 def _rule_text(suggestion: AgencySuggestion | None) -> str:
     if suggestion is None:
         return ""
     rule = suggestion.rule
     return f"{rule.id} · {rule.reason}"
-
-
-def _mutation_args(values: dict[str, Any], assisting: list[tuple[str, str]]) -> dict[str, Any]:
-    args = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in values.items()}
-    args["assisting_agencies"] = [code for code, _ in assisting]
-    return args

@@ -4,129 +4,129 @@
 <context>
     <name>CaseDialog</name>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="159"/>
+        <location filename="../../console/ui/case_dialog.py" line="164"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="168"/>
         <location filename="../../console/ui/case_dialog.py" line="173"/>
+        <location filename="../../console/ui/case_dialog.py" line="178"/>
         <source>Timeline</source>
         <translation>流转记录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="169"/>
         <location filename="../../console/ui/case_dialog.py" line="174"/>
+        <location filename="../../console/ui/case_dialog.py" line="179"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="170"/>
+        <location filename="../../console/ui/case_dialog.py" line="175"/>
         <source>Add note (Ctrl+Enter)</source>
         <translation>添加备注 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="171"/>
+        <location filename="../../console/ui/case_dialog.py" line="176"/>
         <source>Add note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="172"/>
+        <location filename="../../console/ui/case_dialog.py" line="177"/>
         <source>&amp;Edit case…</source>
         <translation>修改工单(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="175"/>
+        <location filename="../../console/ui/case_dialog.py" line="180"/>
         <source>New note</source>
         <translation>新备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="176"/>
+        <location filename="../../console/ui/case_dialog.py" line="181"/>
         <source>Write a note about this case</source>
         <translation>填写本工单的备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="178"/>
+        <location filename="../../console/ui/case_dialog.py" line="183"/>
         <source>Case</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="181"/>
+        <location filename="../../console/ui/case_dialog.py" line="186"/>
         <source>Case %1</source>
         <translation>工单 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="184"/>
+        <location filename="../../console/ui/case_dialog.py" line="189"/>
         <source>Case number</source>
         <translation>工单编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="185"/>
+        <location filename="../../console/ui/case_dialog.py" line="190"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="186"/>
+        <location filename="../../console/ui/case_dialog.py" line="191"/>
         <source>Appeal type</source>
         <translation>诉求类型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="187"/>
+        <location filename="../../console/ui/case_dialog.py" line="192"/>
         <source>Category</source>
         <translation>问题分类</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="188"/>
+        <location filename="../../console/ui/case_dialog.py" line="193"/>
         <source>Caller</source>
         <translation>来电人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="191"/>
+        <location filename="../../console/ui/case_dialog.py" line="196"/>
         <source>Location</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="196"/>
+        <location filename="../../console/ui/case_dialog.py" line="201"/>
         <source>Description</source>
         <translation>诉求内容</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="197"/>
+        <location filename="../../console/ui/case_dialog.py" line="202"/>
         <source>Handling</source>
         <translation>办理方式</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="198"/>
+        <location filename="../../console/ui/case_dialog.py" line="203"/>
         <source>Lead agency</source>
         <translation>主办单位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="199"/>
+        <location filename="../../console/ui/case_dialog.py" line="204"/>
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="200"/>
+        <location filename="../../console/ui/case_dialog.py" line="205"/>
         <source>Answer given</source>
         <translation>答复内容</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="203"/>
+        <location filename="../../console/ui/case_dialog.py" line="208"/>
         <source>Taken by</source>
         <translation>受理人</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="211"/>
+        <location filename="../../console/ui/case_dialog.py" line="216"/>
         <source>(no name)</source>
         <translation>（未留姓名）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="213"/>
+        <location filename="../../console/ui/case_dialog.py" line="218"/>
         <source>anonymous</source>
         <translation>匿名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/case_dialog.py" line="215"/>
+        <location filename="../../console/ui/case_dialog.py" line="220"/>
         <source>confidential</source>
         <translation>保密</translation>
     </message>
@@ -1145,22 +1145,22 @@
         <translation>您的登录已失效。请重新登录；已保存的内容不会丢失。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/app.py" line="315"/>
+        <location filename="../../console/ui/app.py" line="316"/>
         <source>Cannot start</source>
         <translation>无法启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/app.py" line="317"/>
+        <location filename="../../console/ui/app.py" line="318"/>
         <source>The local database in %1 could not be opened: %2</source>
         <translation>无法打开 %1 中的本地数据库：%2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/app.py" line="333"/>
+        <location filename="../../console/ui/app.py" line="334"/>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/app.py" line="335"/>
+        <location filename="../../console/ui/app.py" line="336"/>
         <source>Something went wrong: %1
 Saved cases are safe. Details are in %2.</source>
         <translation>程序出错：%1
@@ -1182,122 +1182,122 @@ Saved cases are safe. Details are in %2.</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="270"/>
+        <location filename="../../console/ui/main_window.py" line="275"/>
         <source>… and %1 more</source>
         <translation>… 另有 %1 项</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="273"/>
+        <location filename="../../console/ui/main_window.py" line="278"/>
         <source>Changes not sent yet</source>
         <translation>尚有内容未发送</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="278"/>
-        <source>%1 changes are saved on this computer but have not reached the centre. They are sent the next time the console starts here.</source>
-        <translation>有 %1 项内容已保存在本机，但尚未发送到中心。下次在本机启动工作台时会自动发送。</translation>
+        <location filename="../../console/ui/main_window.py" line="283"/>
+        <source>Saved on this computer but not yet sent to the centre: %1. They are sent the next time the console starts here.</source>
+        <translation>已保存在本机、尚未发送到中心的内容：%1 项。下次在本机启动工作台时会自动发送。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="285"/>
+        <location filename="../../console/ui/main_window.py" line="290"/>
         <source>&amp;Quit anyway</source>
         <translation>仍然退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="286"/>
+        <location filename="../../console/ui/main_window.py" line="291"/>
         <source>&amp;Stay</source>
         <translation>留下(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="304"/>
+        <location filename="../../console/ui/main_window.py" line="309"/>
         <source>12345 Hotline Console</source>
         <translation>12345 热线坐席工作台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="305"/>
+        <location filename="../../console/ui/main_window.py" line="310"/>
         <source>&amp;Intake</source>
         <translation>受理(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="306"/>
+        <location filename="../../console/ui/main_window.py" line="311"/>
         <source>Lan&amp;guage</source>
         <translation>语言(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="307"/>
+        <location filename="../../console/ui/main_window.py" line="312"/>
         <source>&amp;New call</source>
         <translation>新来电(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="308"/>
+        <location filename="../../console/ui/main_window.py" line="313"/>
         <source>&amp;Save case</source>
         <translation>保存工单(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="309"/>
+        <location filename="../../console/ui/main_window.py" line="314"/>
         <source>Caller &amp;history</source>
         <translation>来电历史(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="310"/>
+        <location filename="../../console/ui/main_window.py" line="315"/>
         <source>&amp;My cases</source>
         <translation>我的工单(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="311"/>
+        <location filename="../../console/ui/main_window.py" line="316"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="312"/>
+        <location filename="../../console/ui/main_window.py" line="317"/>
         <source>&amp;Centre</source>
         <translation>中心(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="313"/>
+        <location filename="../../console/ui/main_window.py" line="318"/>
         <source>Conflicts &amp;inbox</source>
         <translation>冲突收件箱(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="314"/>
+        <location filename="../../console/ui/main_window.py" line="319"/>
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="315"/>
+        <location filename="../../console/ui/main_window.py" line="320"/>
         <source>&amp;Connect to the centre…</source>
         <translation>接入中心(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="320"/>
+        <location filename="../../console/ui/main_window.py" line="325"/>
         <source>Caller history</source>
         <translation>来电历史</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="321"/>
+        <location filename="../../console/ui/main_window.py" line="326"/>
         <source>My cases</source>
         <translation>我的工单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="325"/>
+        <location filename="../../console/ui/main_window.py" line="330"/>
         <source>Seat %1 · nobody signed in</source>
         <translation>坐席 %1 · 尚无人登录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="327"/>
+        <location filename="../../console/ui/main_window.py" line="332"/>
         <source>Opening the local database…</source>
         <translation>正在打开本地数据库…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="330"/>
+        <location filename="../../console/ui/main_window.py" line="335"/>
         <source>Seat %1 · %2</source>
         <translation>坐席 %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="336"/>
+        <location filename="../../console/ui/main_window.py" line="341"/>
         <source>Signed in offline: the centre cannot be reached, so your password was checked on this computer. It is checked again when the centre is back.</source>
         <translation>离线登录：无法连接中心，您的密码已在本机核验。与中心恢复连接后将再次核验。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="345"/>
+        <location filename="../../console/ui/main_window.py" line="350"/>
         <source>Reference data file %1, line %2: %3. The previous data stays in use.</source>
         <translation>基础数据文件 %1 第 %2 行：%3。继续使用原有数据。</translation>
     </message>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,7 @@ from console.domain.workflow import Role
 from tests.postgres import Cluster
 from tests.server.process import Server, start_server
 from tests.server.seats import Crew, Seats
+from tests.server.workstation import Workstation
 
 
 @pytest.fixture(scope="module")
@@ -57,4 +59,12 @@ def taker(server: Server) -> str:
 def crew(server: Server) -> Iterator[Crew]:
     opened = Seats()
     yield Crew(opened.open(server), opened.open(server), opened.open(server, Role.SUPERVISOR))
+    opened.close()
+
+
+@pytest.fixture
+def workstation(server: Server, tmp_path: Path) -> Iterator[Workstation]:
+    """A console enrolled on `server`, with a call-taker signed in, on its own database."""
+    opened = Workstation(server, tmp_path / "console", server.user(Role.CALL_TAKER))
+    yield opened
     opened.close()

@@ -45,6 +45,7 @@ class Server:
     database_url: str
     process: subprocess.Popen[bytes]
     log: Path
+    options: tuple[str, ...] = ()
 
     def client(self, token: str | None = None, address: str | None = None) -> httpx.Client:
         """A client, sending from the loopback `address` (such as 127.0.0.2) if given: the
@@ -100,6 +101,13 @@ class Server:
         response.raise_for_status()
         return str(response.json()["access_token"])
 
+    def start_again(self) -> None:
+        """Start the stopped server again, on the same port and database."""
+        port = int(self.url.rsplit(":", 1)[1])
+        self.process = start_server(
+            self.database_url, self.log.parent, *self.options, port=port
+        ).process
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -109,12 +117,13 @@ class Server:
             self.process.wait()
 
 
-def start_server(database_url: str, folder: Path, *options: str) -> Server:
-    """`python main.py server … run` on a free port, with the server `options` given."""
+def start_server(database_url: str, folder: Path, *options: str, port: int | None = None) -> Server:
+    """`python main.py server … run` on `port` (else a free one), with the server `options`
+    given."""
     engine = create_engine(database_url)
     upgrade_to_head(engine, SERVER)
     engine.dispose()
-    port = free_port()
+    port = port or free_port()
     log = folder / "server.log"
     command = [
         sys.executable,
@@ -137,7 +146,7 @@ def start_server(database_url: str, folder: Path, *options: str) -> Server:
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
-    server = Server(f"http://127.0.0.1:{port}", database_url, process, log)
+    server = Server(f"http://127.0.0.1:{port}", database_url, process, log, options)
     deadline = time.monotonic() + 30
     while True:
         try:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from console.central.enrolment import issue_code
 from console.domain.clock import utc_now
+from console.domain.errors import NotFound
 from console.paths import REFERENCE
 from console.store.schema import Case
 from console.sync import open_sync, single_writer
@@ -51,6 +52,12 @@ def stored(server: Server, ids: list[str]) -> dict[str, int]:
     with server.database() as session:
         counted = {case_id: int(n) for case_id, n in session.execute(query)}
     return {case_id: counted.get(case_id, 0) for case_id in ids}
+
+
+def crash(server: Server) -> None:
+    """The server goes away at once, as on a power cut (start it again with start_again)."""
+    server.process.kill()
+    server.process.wait()
 
 
 def enrol_code(server: Server) -> str:
@@ -95,6 +102,22 @@ class Workstation:
         saved = self.writer.submit(lambda: self.local.intake.submit(form, self.operator)).result()
         self.sync.nudge()
         return saved.id
+
+    def add_note(self, case_id: str, text: str) -> None:
+        self.writer.submit(lambda: self.local.cases.add_note(case_id, text, self.operator)).result()
+        self.sync.nudge()
+
+    def edit(self, case_id: str, **changes: str) -> None:
+        """Change fields of a case, as the case window does, and tell the sync."""
+        self.writer.submit(lambda: self.local.cases.edit(case_id, changes, self.operator)).result()
+        self.sync.nudge()
+
+    def holds(self, case_id: str) -> bool:
+        try:
+            self.local.cases.detail(case_id)
+        except NotFound:
+            return False
+        return True
 
     def drained(self) -> bool:
         return self.sync.state().waiting == 0 and not self.sync.waiting()

@@ -57,6 +57,7 @@ OUTAGES: tuple[Faults, ...] = (
     Faults(up=Fault.RESET),
     Faults(up=Fault.LATENCY, down=Fault.LATENCY, latency=0.4),
     Faults(down=Fault.DROP),  # the answer dropped after the server committed
+    Faults(down=Fault.CUT),  # the answer broken off midway
 )
 
 
@@ -72,6 +73,7 @@ class Plan:
     instances: int = 2
     skews: tuple[timedelta, ...] = (timedelta(0),)
     seed: int = 12345
+    patience: float = 60.0  # seconds after the last fault for the outboxes to drain
     settings: Settings = field(default_factory=lambda: STORMY)
 
 
@@ -265,6 +267,7 @@ class Chaos(threading.Thread):
         self.faults = self.kills = self.database_restarts = 0
         self.cut_off = threading.Event()  # the last outage began: the last calls may come
         self.typed = threading.Event()  # the call-takers are done
+        self.halt = threading.Event()  # the storm failed or was interrupted: stop now
         self.last_healed = time.monotonic()
         self.error: BaseException | None = None
 
@@ -289,6 +292,8 @@ class Chaos(threading.Thread):
         )
         kills_at = set(server_faults[: plan.kills])
         for n in range(plan.outages):
+            if self.halt.is_set():
+                return
             hit = pick.sample(self.consoles, pick.randint(1, len(self.consoles)))
             faults = pick.choice(OUTAGES)
             for console in hit:
@@ -313,9 +318,7 @@ class Chaos(threading.Thread):
         self.typed.wait()
 
 
-def type_calls(
-    plan: Plan, console: StormConsole, count: int, seed: int, cut_off: threading.Event
-) -> None:
+def type_calls(plan: Plan, console: StormConsole, count: int, seed: int, chaos: Chaos) -> None:
     """A call-taker: `count` cases over the storm, a note now and then; the last few once the
     centre is cut off."""
     pick = random.Random(seed)
@@ -324,7 +327,9 @@ def type_calls(
     started = time.monotonic()
     for n in range(1, count + 1):
         if n == last_few:
-            cut_off.wait()
+            chaos.cut_off.wait()
+        if chaos.halt.is_set():
+            return
         console.call(n)
         if n % plan.note_every == 0:
             console.note(pick.choice(list(console.saved)), n)
@@ -346,18 +351,21 @@ def storm(plan: Plan, cluster: Cluster, database_url: str, folder: Path) -> Outc
         with ThreadPoolExecutor(plan.consoles, thread_name_prefix="call-taker") as typists:
             chaos.start()
             typed = [
-                typists.submit(type_calls, plan, c, n, plan.seed + i, chaos.cut_off)
+                typists.submit(type_calls, plan, c, n, plan.seed + i, chaos)
                 for i, (c, n) in enumerate(zip(consoles, per_console, strict=True))
             ]
             try:
                 for done in typed:
                     done.result()
+            except BaseException:
+                chaos.halt.set()
+                raise
             finally:
                 chaos.typed.set()
         chaos.join()
         if chaos.error is not None:
             raise chaos.error
-        outcome = settle(centre, consoles, chaos.last_healed)
+        outcome = settle(centre, consoles, chaos.last_healed, plan.patience)
         outcome.faults, outcome.kills = chaos.faults, chaos.kills
         outcome.database_restarts = chaos.database_restarts
         outcome.dropped = sum(c.proxy.dropped for c in consoles)

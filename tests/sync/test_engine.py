@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 
 from console.domain.workflow import Role
 from console.sync.api import Link
 from console.workstation.local import DATABASE_FILE
 from tests.server.process import PASSWORD, Server
 from tests.sync.conftest import Opener
-from tests.sync.engines import enrol_code, stored, wait_until
+from tests.sync.engines import QUICK, enrol_code, stored, wait_until
 
 
 def test_cases_taken_at_one_console_reach_the_server_once_and_another_console(
@@ -43,3 +44,23 @@ def test_cases_taken_at_one_console_reach_the_server_once_and_another_console(
     history = wait_until(lambda: second.local.history.caller_history("13800138000").cases)
     assert {case.id for case in history} >= set(ids)
     assert first.sync.state().link is Link.ONLINE
+
+
+def test_a_case_reaches_the_consoles_following_the_centre_by_the_live_channel_or_the_long_poll(
+    centre: Server, workstations: Opener
+) -> None:
+    # The engines' own timers are minutes away: only the live channel, or the long poll where
+    # the live channel is off, brings the case in time.
+    slow = replace(QUICK, poll_fallback=60.0)
+    taker = workstations("taker")
+    live, polling = workstations("live", slow), workstations("polling", replace(slow, live=False))
+    for station in (taker, live, polling):
+        station.sync.connect(centre.url, code=enrol_code(centre))
+        station.sync.sign_in(centre.user(Role.CALL_TAKER), PASSWORD)
+    wait_until(lambda: {s.sync.state().link for s in (live, polling)} == {Link.ONLINE})
+
+    case_id = taker.take_call("来电人反映小区电梯停运，老人上下楼困难。")
+    wait_until(lambda: live.holds(case_id) and polling.holds(case_id))
+    taker.add_note(case_id, "来电人再次来电催办。")
+    wait_until(lambda: len(live.local.cases.detail(case_id).notes) == 1)
+    assert any(case_id in arrived.case_ids for arrived in live.arrivals)

@@ -152,6 +152,8 @@ def test_a_workstation_connects_with_an_enrolment_code_and_its_user_signs_in(
     qtbot.waitUntil(lambda: app.sign_in_dialog is not None and app.sign_in_dialog.isVisible())
     assert app.link is not None and app.link.enrolment is not None
     seat = app.link.enrolment.seat_code  # from the centre, not typed
+    assert app.window.seat_label.text() == f"Seat {seat} · nobody signed in"
+    assert link_text(app) == "Signed out · nothing is sent until someone signs in"
     assert not app.window.intake.isEnabled()
     sign_in(qtbot, app, user, "not my password")
     dialog = app.sign_in_dialog

@@ -1,7 +1,9 @@
 """Alembic migrations: two histories, one for each program's database.
 
 The console's SQLite and the central server's database shared one history up to revision
-0004 (``versions/``): both got every table. From there each has its own branch:
+0004 (``versions/``): both got every table. From there each has its own branch, whose first
+revision drops the other program's tables (a new database passes through the shared history
+first, so that every database, old or new, follows one path):
 
 - ``versions/console/`` (branch ``console``): the console's database, applied at start;
 - ``versions/server/`` (branch ``server``): the server's database, applied by its migrate
@@ -12,8 +14,9 @@ schema) changes in that program's branch alone; a shared table (the cases, their
 notes and agencies, ``console_meta``, ``daily_counters``) changes in both branches, one
 revision in each. Never add to ``versions/``: its revisions are the history databases made
 before the split still carry. Make a revision on the head of a branch, e.g.
-``alembic revision --head console@head --version-path …/versions/console``, and bump that
-branch's head in ``console.store.db``.
+``command.revision(alembic_config(CONSOLE), "what it does", head="console@head",
+version_path=str(LOCATION / "versions" / CONSOLE), rev_id="c0007")``, and bump that branch's
+head in ``console.store.db``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,213 @@
+"""The console's sync against the central server: a new console's first download of its scope,
+and the cases it took offline sent when the network is back, each with the longest stall of the
+console's Qt event loop meanwhile.
+
+The console is the real one without its window: its local database, the UI's task runner as
+the writer thread the sync applies its pages on, the sync engine, and the GUI thread's event
+loop running while a timer due every few milliseconds notes how late it fires. Blocking calls
+(sign-in) run on a thread of their own, as the UI runs them.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import create_engine
+
+from console.bench.measures import dispatch_form
+from console.bench.report import Figure, Result, Spec
+from console.bench.server_rig import PASSWORD, USERNAME, Console, Intakes, MeasureFailed, Servers
+from console.central.enrolment import issue_code
+from console.domain.clock import utc_now
+from console.paths import REFERENCE
+from console.store.db import session_factory
+from console.sync import open_sync
+from console.sync.api import Link, Settings, Sync
+from console.ui.tasks import TaskRunner
+from console.workstation.local import DATABASE_FILE, LocalConsole, open_local
+
+OFFLINE = Spec("10,000 cases created offline, network back → all acknowledged", 15, "s", "max")
+DOWNLOAD = Spec("a new console's first download, applied locally", 20000, "changes/s", "median",
+                at_least=True)  # fmt: skip
+DOWNLOAD_STALL = Spec("console event loop's longest stall, that download", 50, "ms", "max")
+STORM_STALL = Spec("console event loop's longest stall, a storm", 50, "ms", "max")
+SPECS = (OFFLINE, DOWNLOAD, DOWNLOAD_STALL, STORM_STALL)
+OFFLINE_CASES = 10_000
+TICK_MS = 5
+TIMEOUT_S = 600.0
+STORM_BATCH = 10  # cases another console sends every STORM_EVERY_S during the flush
+STORM_EVERY_S = 0.1
+_app: list[QApplication] = []  # the one QApplication of this process, kept alive
+
+
+@dataclass
+class StallMeter:
+    """How late a timer due every TICK_MS fired, the worst time, in ms: what the user would
+    have felt as a frozen window."""
+
+    worst_ms: float = 0.0
+    _last: float = 0.0
+
+    def tick(self) -> None:
+        now = time.perf_counter()
+        self.worst_ms = max(self.worst_ms, (now - self._last) * 1000 - TICK_MS)
+        self._last = now
+
+    @contextmanager
+    def watching(self) -> Iterator[StallMeter]:
+        timer = QTimer()
+        timer.setInterval(TICK_MS)
+        timer.timeout.connect(self.tick)
+        self._last = time.perf_counter()
+        timer.start()
+        try:
+            yield self
+        finally:
+            timer.stop()
+
+
+def _until(done: Callable[[], bool], what: str) -> float:
+    """Run the GUI thread's event loop until `done()`; the seconds it took."""
+    loop = QEventLoop()
+    check = QTimer()
+    check.setInterval(TICK_MS)
+    began = time.perf_counter()
+
+    def look() -> None:
+        if done() or time.perf_counter() - began > TIMEOUT_S:
+            loop.quit()
+
+    check.timeout.connect(look)
+    check.start()
+    loop.exec()
+    check.stop()
+    if not done():
+        raise MeasureFailed(f"{what}: not done within {TIMEOUT_S:.0f} s")
+    return time.perf_counter() - began
+
+
+@dataclass
+class Workstation:
+    """The console under measure, with no window."""
+
+    local: LocalConsole
+    tasks: TaskRunner
+    sync: Sync
+    calls: ThreadPoolExecutor  # the sync's blocking calls, off the GUI thread
+    folder: Path
+
+    def sign_in(self) -> Future[object]:
+        return self.calls.submit(self.sync.sign_in, USERNAME, PASSWORD)
+
+    def cases(self) -> int:
+        with closing(sqlite3.connect(self.folder / DATABASE_FILE)) as db:
+            return int(db.execute("SELECT count(*) FROM cases").fetchone()[0])
+
+
+def _caught_up(sync: Sync, signed: Future[object], since: float) -> bool:
+    state = sync.state()
+    synced_at = state.last_synced_at.timestamp() if state.last_synced_at else 0.0
+    idle = state.link is Link.ONLINE and not state.waiting and not state.downloading
+    return signed.done() and idle and synced_at >= since
+
+
+def sync_client(servers: Servers, folder: Path, seed: int, offline_cases: int) -> list[Result]:
+    """The download on a new console, then its flush of `offline_cases` after an outage."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not _app:
+        _app.append(QApplication([]))
+    folder.mkdir(parents=True, exist_ok=True)
+    local = open_local(folder, REFERENCE)
+    tasks = TaskRunner()
+    url = servers.urls[0]
+    sync = open_sync(local, folder, tasks.submit_write, Settings(), url)
+    station = Workstation(local, tasks, sync, ThreadPoolExecutor(1, "sync-call"), folder)
+    try:
+        station.sync.connect(url, code=_enrolment_code(servers))
+        download, download_stall = _download(station)
+        offline, storm_stall = _offline(station, servers, seed, offline_cases)
+        return [offline, download, download_stall, storm_stall]
+    finally:
+        station.sync.close()
+        station.calls.shutdown(wait=True)
+        tasks.shutdown()
+        local.close()
+
+
+def _enrolment_code(servers: Servers) -> str:
+    engine = create_engine(servers.database_url)
+    with session_factory(engine)() as session:
+        code = issue_code(session, None, 1, USERNAME, utc_now())
+        session.commit()
+    engine.dispose()
+    return code
+
+
+def _download(station: Workstation) -> tuple[Result, Result]:
+    """From signing in on a new console to its scope in the local database: changes/s."""
+    with StallMeter().watching() as meter:
+        since = time.time()
+        signed = station.sign_in()
+        seconds = _until(partial(_caught_up, station.sync, signed, since), "the download")
+    signed.result()
+    cases = station.cases()
+    print(f"  download: {cases:,} cases in {seconds:.1f} s", flush=True)
+    return (
+        Result(DOWNLOAD, Figure.of([cases / seconds])),
+        Result(DOWNLOAD_STALL, Figure.of([meter.worst_ms])),
+    )
+
+
+def _offline(
+    station: Workstation, servers: Servers, seed: int, count: int
+) -> tuple[Result, Result]:
+    """Cases taken while signed out of the centre, then the time from signing in again to the
+    last acknowledged, while another console sends cases the whole time (which this one pulls)."""
+    station.sync.sign_out()
+    operator = station.local.setup.operator()
+    if operator is None:
+        raise MeasureFailed("nobody at the console after signing in")
+    rng = random.Random(seed)
+    forms = [dispatch_form(station.local, rng) for _ in range(count)]
+    saved = [station.tasks.submit_write(partial(station.local.intake.submit, f, operator))
+             for f in forms]  # fmt: skip
+    for future in saved:
+        future.result()
+    with _storm(servers, seed), StallMeter().watching() as meter:
+        signed = station.sign_in()
+        seconds = _until(lambda: signed.done() and not station.sync.state().waiting, "the flush")
+    signed.result()
+    return Result(OFFLINE, Figure.of([seconds])), Result(STORM_STALL, Figure.of([meter.worst_ms]))
+
+
+@contextmanager
+def _storm(servers: Servers, seed: int) -> Iterator[None]:
+    """Another console of the centre sending cases meanwhile."""
+    other = Console.enrol(servers.urls[-1], servers)
+    intakes = Intakes(seed + 1)
+    stop = threading.Event()
+
+    def send() -> None:
+        while not stop.wait(STORM_EVERY_S):
+            other.push(intakes.take(other.seat, STORM_BATCH))
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        sender.join()
+        other.http.close()

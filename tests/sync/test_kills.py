@@ -1,0 +1,241 @@
+"""A console killed with SIGKILL at any moment of its work (inside a save, just after one, while
+it sends, while it pulls, while it downloads its scope, while it starts) keeps its local
+database whole and every case and note the call-taker was told was saved, and once started
+again it sends them all and holds what the server holds."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from console.domain.workflow import Role
+from console.store.schema import Case, CaseNoteRow
+from console.store.server_schema import Account
+from console.workstation.local import DATABASE_FILE
+from tests.server.process import PASSWORD, Server
+from tests.server.seats import Seat
+from tests.sync.console_process import QUICK_HASH, Launcher, Order, Run
+
+KILLS = 100
+PRELOAD = 1500  # cases on the server before the consoles start: a download of many pages
+DOWNLOAD_PAGE = 50  # small pages while killed, so that a download takes many
+CONVERGE_PAGE = 1000
+TRAFFIC_EVERY_S = 0.1  # another console's calls, so that the killed one always has a pull
+PACE_S = 0.005  # between the killed console's calls
+SEED = 8
+
+
+@dataclass
+class Tally:
+    kills: Counter[str] = field(default_factory=Counter)
+    integrity_failures: int = 0
+    saved: set[str] = field(default_factory=set)
+    noted: set[str] = field(default_factory=set)
+    lost: set[str] = field(default_factory=set)
+
+
+class Traffic(threading.Thread):
+    """Another console of the centre taking calls the whole time."""
+
+    def __init__(self, seat: Seat) -> None:
+        super().__init__(daemon=True)
+        self.seat = seat
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(TRAFFIC_EVERY_S):
+            self.seat.push(*(("case.create", self.seat.new_case()) for _ in range(3)))
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join()
+
+
+@pytest.fixture
+def launcher() -> Iterator[Launcher]:
+    started = Launcher()
+    yield started
+    started.close()
+
+
+def _state(link: str, downloading: bool) -> Callable[[list[str]], bool]:
+    def wanted(words: list[str]) -> bool:
+        if words[:2] != ["state", link]:
+            return False
+        sending = words[3] != "0/0"
+        return words[4] == "1" if downloading else sending and words[4] == "0"
+
+    return wanted
+
+
+def _saved(words: list[str]) -> bool:
+    return words[0] == "saved"
+
+
+def _arrived(words: list[str]) -> bool:
+    return words[0] == "arrived"
+
+
+def _quick_to_check(server: Server, *usernames: str) -> None:
+    """Their passwords hashed at Argon2's least cost, as the consoles' verifiers are (see
+    console_process): every start signs in."""
+    hashed = QUICK_HASH.hash(PASSWORD)
+    with server.database() as session:
+        change = update(Account).where(Account.username.in_(usernames))
+        session.execute(change.values(password_hash=hashed))
+        session.commit()
+
+
+class Killer:
+    """Starts consoles and kills each at a random point of its work."""
+
+    def __init__(self, launcher: Launcher, server: Server, folder: Path, supervisor: str) -> None:
+        self.launcher, self.server, self.folder = launcher, server, folder
+        self.taker = server.user(Role.CALL_TAKER)
+        self.supervisor = supervisor
+        _quick_to_check(server, self.taker, supervisor)
+        self.rng = random.Random(SEED)
+        self.tally = Tally()
+        self.busy = folder / "busy"  # takes calls all the time
+        self.fresh = folder / "fresh-0"  # a new workstation, downloading its scope
+        self.fresh_count = 0
+
+    def order(self, data_dir: Path, calls: int) -> Order:
+        return Order(
+            str(data_dir),
+            self.server.url,
+            self.taker,
+            PASSWORD,
+            calls=calls,
+            pace=PACE_S,
+            page=DOWNLOAD_PAGE,
+            enroller=self.supervisor,
+        )
+
+    def round(self, point: str) -> None:
+        downloading = point == "download"
+        data_dir = self.fresh if downloading else self.busy
+        run = self.launcher.start(self.order(data_dir, 0 if downloading else 1_000_000))
+        if self._reached(run, point):
+            self.launcher.kill(run)
+        else:
+            self.launcher.wait(run)
+        self._take_in(run, data_dir, point)
+        if run.exit_status == 0 and downloading:  # its download finished: a new one next time
+            self.fresh_count += 1
+            self.fresh = self.folder / f"fresh-{self.fresh_count}"
+
+    def _reached(self, run: Run, point: str) -> bool:
+        """Wait for the point, with a random delay for those that last a while."""
+        until, rng = self.launcher.until, self.rng
+        match point:
+            case "start":
+                time.sleep(rng.uniform(0, 0.6))
+                return True
+            case "transaction":
+                reached = until(run, _saved) and until(run, _saved)
+                time.sleep(rng.uniform(0, 0.004))
+                return reached
+            case "commit":
+                return until(run, _saved) and until(run, _saved)
+            case "push":
+                reached = until(run, _state("syncing", downloading=False))
+                time.sleep(rng.uniform(0, 0.03))
+                return reached
+            case "pull":
+                reached = until(run, _arrived)
+                time.sleep(rng.uniform(0, 0.02))
+                return reached
+            case _:  # a download begun, or one that goes on after a kill: pages arriving
+                reached = until(run, lambda w: _arrived(w) or _state("syncing", True)(w))
+                time.sleep(rng.uniform(0, 0.3))
+                return reached
+
+    def _take_in(self, run: Run, data_dir: Path, point: str) -> None:
+        tally = self.tally
+        if run.exit_status == -9:
+            tally.kills[point] += 1
+        else:
+            assert run.exit_status == 0, f"the console failed: {run.lines[-3:]}"
+        tally.saved.update(run.saved)
+        tally.noted.update(note for _, note in run.noted)
+        if not (data_dir / DATABASE_FILE).exists():  # killed before it made its database
+            return
+        with closing(sqlite3.connect(data_dir / DATABASE_FILE)) as db:
+            if db.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
+                tally.integrity_failures += 1
+            if data_dir == self.busy:
+                cases = {r[0] for r in db.execute("SELECT id FROM cases")}
+                notes = {r[0] for r in db.execute("SELECT id FROM case_notes")}
+                tally.lost |= (tally.saved - cases) | (tally.noted - notes)
+
+    def converge(self, data_dir: Path) -> None:
+        run = self.launcher.start(replace(self.order(data_dir, 0), page=CONVERGE_PAGE))
+        assert self.launcher.wait(run) == 0, f"the console did not converge: {run.lines[-3:]}"
+
+
+POINTS = ("start", "transaction", "commit", "push", "pull", "download")
+
+
+@pytest.mark.slow
+def test_a_console_killed_at_any_moment_loses_nothing_saved_and_converges(
+    centre: Server, launcher: Launcher, tmp_path: Path
+) -> None:
+    supervisor = centre.user(Role.SUPERVISOR)
+    others = Seat.open(centre, Role.SUPERVISOR, supervisor)
+    for _ in range(PRELOAD // 100):
+        others.push(*(("case.create", others.new_case()) for _ in range(100)))
+    killer = Killer(launcher, centre, tmp_path, supervisor)
+    traffic = Traffic(others)
+    traffic.start()
+    began = time.monotonic()
+    try:
+        while killer.tally.kills.total() < KILLS:
+            killer.round(killer.rng.choice(POINTS))
+    finally:
+        traffic.stop()
+        others.http.close()
+    killed_s = time.monotonic() - began
+    killer.converge(killer.busy)
+    killer.converge(killer.fresh)
+    tally = killer.tally
+
+    on_server = {r[0] for r in centre.rows(select(Case.id).where(Case.id.in_(tally.saved)))}
+    notes = select(CaseNoteRow.id).where(CaseNoteRow.id.in_(tally.noted))
+    noted_on_server = {r[0] for r in centre.rows(notes)}
+    tally.lost |= (tally.saved - on_server) | (tally.noted - noted_on_server)
+    everything = select(Case.id, Case.version)
+    with centre.database() as session:
+        server_copy = {(case_id, version) for case_id, version in session.execute(everything)}
+    points = ",".join(f"{p}:{tally.kills[p]}" for p in POINTS)
+    print(
+        f"client-kills: kills={tally.kills.total()} integrity_failures={tally.integrity_failures}"
+        f" lost={len(tally.lost)} saved={len(tally.saved)} notes={len(tally.noted)}"
+        f" points={points} kill_s={killed_s:.0f}"
+    )
+    assert tally.integrity_failures == 0
+    assert not tally.lost
+    for data_dir in (killer.busy, killer.fresh):
+        assert _local_copy(data_dir) == server_copy
+        assert _pending(data_dir) == 0
+
+
+def _local_copy(data_dir: Path) -> set[tuple[str, int]]:
+    with closing(sqlite3.connect(data_dir / DATABASE_FILE)) as db:
+        return set(db.execute("SELECT id, version FROM cases"))
+
+
+def _pending(data_dir: Path) -> int:
+    with closing(sqlite3.connect(data_dir / DATABASE_FILE)) as db:
+        [(count,)] = db.execute("SELECT count(*) FROM outbox WHERE state = 'pending'")
+        return int(count)
