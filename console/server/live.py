@@ -57,7 +57,7 @@ OPENING = b"retry: 2000\n\n"  # an EventSource waits 2 s before it connects agai
 
 
 class Full(Exception):
-    """The instance holds as many streams as it may."""
+    """The instance holds as many streams as it may, or is stopping."""
 
 
 @dataclass(eq=False)
@@ -152,6 +152,7 @@ class Hub:
         self._reader = ThreadPoolExecutor(1, thread_name_prefix="live")
         self._running: asyncio.Task[None] | None = None
         self._ticking: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def start(self) -> None:
         """Start the heartbeats; called on the event loop that runs the streams."""
@@ -162,7 +163,7 @@ class Hub:
     ) -> Stream:
         """A stream for a console standing at `cursor` (valid: see feed.decode) that ends after
         `lifetime_s`, or Full."""
-        if self.open >= self.capacity:
+        if self.open >= self.capacity or self._stopping:
             raise Full
         since = feed.decode(cursor)
         now = asyncio.get_running_loop().time()
@@ -185,7 +186,9 @@ class Hub:
             self._drop(stream)
 
     def end_all(self) -> None:
-        """End every stream (the server is stopping): each console connects again elsewhere."""
+        """End every stream and open no more (the server is stopping): each console connects
+        again elsewhere."""
+        self._stopping = True
         for stream in list(self._streams):
             self._drop(stream)
 

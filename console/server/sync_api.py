@@ -246,6 +246,6 @@ async def live(
         stream = hub.connect(viewer, user.session_id, cursor, lifetime)
     except Full as full:
         raise ApiError(
-            503, "busy", "too many live streams here: try again", **{"Retry-After": "5"}
+            503, "busy", "no live stream to be had here now: try again", **{"Retry-After": "5"}
         ) from full
     return EventStream(hub, stream, send_timeout_s=2 * config.live_heartbeat_s)
