@@ -87,7 +87,8 @@ class SyncClient:
         self._lock = threading.Lock()
         self._engine: Engine | None = None
         self._account: Account | None = None
-        waiting, oldest = local.replica.waiting_count()
+        # A standalone console sends nothing: nothing of it waits.
+        waiting, oldest = local.replica.waiting_count() if linked else (0, None)
         link = Link.SIGNED_OUT if linked or server_url else Link.STANDALONE
         self._publisher = Publisher(SyncState(link, waiting=waiting, oldest_waiting_at=oldest))
 
@@ -257,7 +258,7 @@ class SyncClient:
             engine = self._engine
         if engine is not None:
             engine.nudge()
-        else:
+        elif self._enrolment is not None:
             waiting, oldest = self._local.replica.waiting_count()
             self._publisher.update(waiting=waiting, oldest_waiting_at=oldest)
 

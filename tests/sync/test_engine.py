@@ -21,7 +21,9 @@ def test_cases_taken_at_one_console_reach_the_server_once_and_another_console(
 ) -> None:
     taker, supervisor = centre.user(Role.CALL_TAKER), centre.user(Role.SUPERVISOR)
     first, second = workstations("first"), workstations("second")
-    assert first.sync.state().link is Link.STANDALONE
+    first.writer.submit(lambda: first.local.setup.configure("001", "王芳")).result()
+    before = first.take_call("联网之前受理：来电人反映小区门口积水。")
+    assert (first.sync.state().link, first.sync.state().waiting) == (Link.STANDALONE, 0)
     enrolled = first.sync.connect(centre.url, code=enrol_code(centre))
     assert first.sync.enrolment == enrolled
     other = second.sync.connect(centre.url, username=supervisor, password=PASSWORD)
@@ -30,12 +32,14 @@ def test_cases_taken_at_one_console_reach_the_server_once_and_another_console(
     account = first.sync.sign_in(taker, PASSWORD)
     assert (account.username, account.offline) == (taker, False)
     assert first.operator.seat_code == enrolled.seat_code
-    ids = [first.take_call(f"第{n}位来电人反映三里屯路人行道有商贩占道经营。") for n in (1, 2)]
+    ids = [before] + [
+        first.take_call(f"第{n}位来电人反映三里屯路人行道有商贩占道经营。") for n in (1, 2)
+    ]
     wait_until(first.drained)
 
     with closing(sqlite3.connect(first.folder / DATABASE_FILE)) as db:
         rows = db.execute("SELECT state, result, answered_at FROM outbox ORDER BY mid").fetchall()
-    assert [state for state, _, _ in rows] == ["applied", "applied"]
+    assert [state for state, _, _ in rows] == ["applied"] * 3
     assert [json.loads(result)["case_id"] for _, result, _ in rows] == ids
     assert all(answered for _, _, answered in rows)
     assert stored(centre, ids) == dict.fromkeys(ids, 1)
