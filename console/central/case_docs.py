@@ -88,16 +88,17 @@ def current(
         return {}
     query = select(CASES.c.id, CASES.c.version, in_scope).where(_among(session, ids)(CASES.c.id))
     now = {case_id: (version, shown) for case_id, version, shown in session.execute(query).all()}
-    missing = [i for i, (version, shown) in now.items() if shown and (i, version) not in KEPT]
-    built: dict[str, Document] = {}
+    # Taken out of KEPT once: the documents kept below (and other pulls) may push them out.
+    docs = {i: KEPT.get((i, version)) for i, (version, shown) in now.items() if shown}
+    missing = [i for i, doc in docs.items() if doc is None]
     if missing:
         query = select(*_CASE_COLUMNS, true()).where(_among(session, missing)(CASES.c.id))
         for doc in _documents(session, session.execute(query).all()):
             if doc is not None:
-                built[doc[0]] = KEPT.keep((doc[0], doc[_VERSION]), doc)
+                docs[doc[0]] = KEPT.keep((doc[0], doc[_VERSION]), doc)
     found: dict[str, tuple[int, Document | None]] = {}
-    for case_id, (version, shown) in now.items():
-        doc = (KEPT.get((case_id, version)) or built.get(case_id)) if shown else None
+    for case_id, (version, _) in now.items():
+        doc = docs.get(case_id)
         found[case_id] = (doc[_VERSION] if doc else version, doc)
     return found
 
@@ -175,9 +176,6 @@ class _Kept:
         self._docs: OrderedDict[tuple[str, int], Document] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
-
-    def __contains__(self, key: tuple[str, int]) -> bool:
-        return key in self._docs
 
     def get(self, key: tuple[str, int]) -> Document | None:
         with self._lock:

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, cast
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from console.store.repositories import insert_or_update
-from console.store.schema import Case, CaseAssistingAgency, CaseEventRow, CaseNoteRow, SeatUser
+from console.store.schema import (
+    Case,
+    CaseAssistingAgency,
+    CaseEventRow,
+    CaseNoteRow,
+    SeatUser,
+    UTCDateTime,
+)
 
 CASES: Table = Case.__table__  # type: ignore[assignment]
+NOTES: Table = CaseNoteRow.__table__  # type: ignore[assignment]
+EVENTS: Table = CaseEventRow.__table__  # type: ignore[assignment]
+ASSISTING: Table = CaseAssistingAgency.__table__  # type: ignore[assignment]
+LISTS = (NOTES, EVENTS, ASSISTING)
 # Kept as the console had them: the console that sent a case is no other console's business.
 _LOCAL_ONLY = frozenset({"id", "client_id"})
-_LISTS = (CaseNoteRow, CaseEventRow, CaseAssistingAgency)
 AWAITING = "?"  # after a case number the server is to give again
 
 
@@ -39,36 +49,45 @@ class ReplicaRepository:
         return {row.id: row.version for row in self._session.execute(query)}
 
     def upsert(self, cases: Sequence[dict[str, Any]]) -> None:
-        """Store cases as the server sent them; a case already here keeps its console id."""
-        if not cases:
-            return
-        # On the table, not the mapped class: one executemany for the page, where the ORM's
-        # bulk insert makes a statement of each set of columns not null (about one a case).
-        upsert = insert_or_update(self._session, CASES)
-        changed = {c.name: upsert.excluded[c.name] for c in CASES.c if c.name not in _LOCAL_ONLY}
-        self._session.execute(
-            upsert.on_conflict_do_update(index_elements=[Case.id], set_=changed), cases
-        )
+        """Store cases as the server sent them (times in ISO 8601); a case already here keeps
+        its console id."""
+        self._insert(CASES, cases, update=True)
 
     def replace_lists(
         self,
         case_ids: Collection[str],
-        lists: dict[type[Any], list[dict[str, Any]]],
+        lists: dict[Table, list[dict[str, Any]]],
         keep_notes: Collection[str],
     ) -> None:
-        """The notes, timeline and assisting agencies of the cases as the server sent them; the
-        notes `keep_notes` (not sent yet) stay."""
+        """The notes, timeline and assisting agencies of the cases as the server sent them
+        (times in ISO 8601); the notes `keep_notes` (not sent yet) stay."""
         ids = list(case_ids)
-        for table in _LISTS:
-            gone = delete(table).where(table.case_id.in_(ids))
-            if table is CaseNoteRow and keep_notes:
-                gone = gone.where(CaseNoteRow.id.not_in(list(keep_notes)))
-            self._session.execute(gone)
+        for table in LISTS:
+            gone = delete(table).where(table.c.case_id.in_(ids))
             rows = lists.get(table, [])
-            if table is CaseNoteRow and keep_notes:
+            if table is NOTES and keep_notes:
+                gone = gone.where(table.c.id.not_in(list(keep_notes)))
                 rows = [row for row in rows if row["id"] not in keep_notes]
-            if rows:
-                self._session.execute(insert(cast(Table, table.__table__)), rows)
+            self._session.execute(gone)
+            self._insert(table, rows, update=False)
+
+    def _insert(self, table: Table, rows: Sequence[dict[str, Any]], update: bool) -> None:
+        """Insert (or update, by id) rows of the same keys straight through the driver: a page
+        of a thousand cases and their lists is the first download's unit, and the ORM's
+        handling of each value would cost more than writing it."""
+        if not rows:
+            return
+        names = [c.name for c in table.c if c.name in rows[0]]
+        times = {c.name for c in table.c if isinstance(c.type, UTCDateTime)}
+        sql = (
+            f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        )
+        if update:
+            changed = ", ".join(f"{n} = excluded.{n}" for n in names if n not in _LOCAL_ONLY)
+            sql += f" ON CONFLICT (id) DO UPDATE SET {changed}"
+        values = [tuple(_stored(row[n]) if n in times else row[n] for n in names) for row in rows]
+        raw = self._session.connection().connection.driver_connection
+        raw.executemany(sql, values)  # type: ignore[union-attr]
 
     def remove(self, ids: Collection[str]) -> list[tuple[str, str]]:
         """Delete the cases with their lists; (id, case number) of those that were here."""
@@ -100,8 +119,8 @@ class ReplicaRepository:
     def _delete(self, ids: list[str]) -> None:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            for table in _LISTS:
-                self._session.execute(delete(table).where(table.case_id.in_(chunk)))
+            for table in LISTS:
+                self._session.execute(delete(table).where(table.c.case_id.in_(chunk)))
             self._session.execute(delete(Case).where(Case.id.in_(chunk)))
 
     def fields(self, case_id: str, names: Collection[str]) -> dict[str, Any] | None:
@@ -113,6 +132,13 @@ class ReplicaRepository:
     def set_fields(self, case_id: str, values: dict[str, Any], at: datetime | None = None) -> None:
         changed = {**values, "updated_at": at} if at is not None else values
         self._session.execute(update(Case).where(Case.id == case_id).values(**changed))
+
+
+def _stored(value: str | None) -> str | None:
+    """An ISO 8601 time as the UTC columns hold it (naive UTC, SQLite's text form)."""
+    if value is None:
+        return None
+    return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 class SeatUserRepository:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,8 @@ class SyncClient:
         self._lock = threading.Lock()
         self._engine: Engine | None = None
         self._account: Account | None = None
-        waiting, oldest = local.replica.waiting_count()
+        # A standalone console sends nothing: nothing of it waits.
+        waiting, oldest = local.replica.waiting_count() if linked else (0, None)
         link = Link.SIGNED_OUT if linked or server_url else Link.STANDALONE
         self._publisher = Publisher(SyncState(link, waiting=waiting, oldest_waiting_at=oldest))
 
@@ -97,8 +99,12 @@ class SyncClient:
 
     @property
     def account(self) -> Account | None:
-        """Who is signed in, if anyone."""
-        return self._account
+        """Who is signed in, if anyone: `offline` until the server has let them in."""
+        with self._lock:
+            account, engine = self._account, self._engine
+        if account is not None and account.offline and engine and engine.session.token:
+            return replace(account, offline=False)
+        return account
 
     # Connect ----------------------------------------------------------------------------------
 
@@ -257,7 +263,7 @@ class SyncClient:
             engine = self._engine
         if engine is not None:
             engine.nudge()
-        else:
+        elif self._enrolment is not None:
             waiting, oldest = self._local.replica.waiting_count()
             self._publisher.update(waiting=waiting, oldest_waiting_at=oldest)
 

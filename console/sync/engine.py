@@ -17,14 +17,16 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
 
+import requests
+
 from console.domain.clock import utc_now
 from console.store.outbox import Queued
 from console.sync.api import Arrived, Enrolment, Left, Link, Settings, Stop
 from console.sync.credentials import Console, Session, save_secret
 from console.sync.http import DEFAULT_WAIT, Answer, Http, Unreachable, encoded_size
+from console.sync.live import Behind, Live, LiveRefused
 from console.sync.state import Publisher
 from console.workstation.local import LocalConsole
-from console.workstation.replica import Applied
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -33,6 +35,10 @@ MAX_BODY = 6_000_000  # bytes of a push, as the server takes them
 # Cases a page of the first download holds: each page is one transaction of the writer thread,
 # and a call-taker's save queued behind it waits for it.
 DOWNLOAD_PAGE = 250
+# Longest silence of a sound live stream: the server's heartbeat comes every 15 s.
+LIVE_SILENCE = 40.0
+POKE_LONGEST = 25.0  # seconds the server holds a long poll at most
+FIRST_LOOK = 1.0  # seconds between looks for the first download's end, to follow on from it
 PROBLEMS = ("conflict", "rejected")
 
 
@@ -71,6 +77,7 @@ class Engine:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._cycled = threading.Event()
+        self._live: Live | None = None
         self._threads = [
             threading.Thread(target=self._run, name="sync-engine", daemon=True),
             threading.Thread(target=self._watch, name="sync-watch", daemon=True),
@@ -89,6 +96,9 @@ class Engine:
         self._stop.set()
         self._wake.set()
         self._cycled.set()
+        live = self._live
+        if live is not None:
+            live.close()
         engine = self._threads[0]
         if engine is not threading.current_thread():
             engine.join(timeout)
@@ -292,55 +302,103 @@ class Engine:
                 self._publisher.update(
                     link=Link.SYNCING, downloading=True, progress=(downloaded, 0)
                 )
-            self._apply(page)
+            if not self._apply(page, cursor):  # the live channel went further meanwhile
+                cursor = self._local.replica.cursor()
+                continue
             downloaded += len(page["changes"])
             cursor = page["cursor"]
             if not page["has_more"]:
                 return
 
-    def _apply(self, page: dict[str, Any]) -> None:
+    def _apply(self, page: dict[str, Any], after: str | None) -> bool:
+        """Store a page that follows on from the cursor `after`; False if the cursor kept here
+        is another by now (nothing stored)."""
         replica = self._local.replica
-        applied: Applied = self._write(
+        applied = self._write(
             lambda: replica.apply_page(
-                page["fields"], page["changes"], page["cursor"], page["reset"]
+                page["fields"], page["changes"], page["cursor"], page.get("reset", False), after
             )
         )
+        if applied is None:
+            return False
         if applied.case_ids or applied.left:
             left = tuple(Left(case_id, case_no) for case_id, case_no in applied.left)
             self._publisher.arrived(Arrived(applied.case_ids, left))
+        return True
 
     # The watcher ------------------------------------------------------------------------------
 
     def _watch(self) -> None:
-        """Wake the engine as soon as a pull would bring something (the long poll `poke`)."""
+        """Follow the live channel, which brings each change of the scope as it happens; where
+        it cannot be had, wake the engine as soon as a pull would bring something (the long
+        poll `poke`)."""
         wait = self._settings.poll_fallback
         http = Http(self._enrolment.server_url, self._settings)
+        live = self._settings.live
         try:
             while not self._stop.is_set():
-                changed = self._poked(http, wait)
-                if changed is None:  # no session yet, or no answer: the engine's timer holds
-                    self._stop.wait(wait)
-                if not changed:
-                    continue
-                self._cycled.clear()
-                self._wake.set()
-                self._cycled.wait(wait)  # the engine pulls before the next poke
+                cursor = self._local.replica.cursor()
+                if not self._session.token or cursor is None:  # before the first download
+                    self._stop.wait(min(wait, FIRST_LOOK))
+                elif live:
+                    live = self._follow(http, cursor)
+                else:
+                    self._poke(http, cursor, wait)
         finally:
             http.close()
 
-    def _poked(self, http: Http, wait: float) -> bool | None:
-        """Whether a pull would bring something; None without an answer."""
+    def _follow(self, http: Http, cursor: str) -> bool:
+        """Apply the live channel's pages until it ends; False if the server has none."""
+        stream = Live(
+            http.session,
+            self._enrolment.server_url,
+            self._session.token,
+            cursor,
+            self._settings.connect_timeout,
+            max(self._settings.read_timeout, LIVE_SILENCE),
+        )
+        self._live = stream
+        try:
+            for event in stream:
+                if isinstance(event, Behind) or not self._apply(event.page, event.after):
+                    self._pull_now()
+                    break
+        except LiveRefused as refused:
+            return self._refused_live(refused)
+        except requests.RequestException:
+            self._stop.wait(self._settings.poll_fallback)  # the engine finds out what is wrong
+        finally:
+            self._live = None
+        return True
+
+    def _refused_live(self, refused: LiveRefused) -> bool:
+        if refused.status in (404, 405):
+            return False  # a server without the live channel: poke instead
+        if refused.status in (401, 422):
+            self._pull_now()  # the engine refreshes the session, or pulls to a sound cursor
+        self._stop.wait(refused.retry_after or self._settings.poll_fallback)
+        return True
+
+    def _pull_now(self) -> None:
+        """Wake the engine and let it finish a cycle, as the server's channel asks."""
+        self._cycled.clear()
+        self._wake.set()
+        self._cycled.wait(self._settings.poll_fallback)
+
+    def _poke(self, http: Http, cursor: str, wait: float) -> None:
         token = self._session.token
-        if not token:
-            return None
-        params: dict[str, Any] = {"timeout": wait}
-        cursor = self._local.replica.cursor()
-        if cursor:
-            params["cursor"] = cursor
         try:
             answer = http.call(
-                "GET", "/v1/sync/poke", params=params, token=token, read_timeout=wait + 5
+                "GET",
+                "/v1/sync/poke",
+                params={"timeout": min(wait, POKE_LONGEST), "cursor": cursor},
+                token=token,
+                read_timeout=min(wait, POKE_LONGEST) + self._settings.connect_timeout,
             )
         except Unreachable:
-            return None
-        return bool(answer.body.get("changed")) if answer.ok else None
+            self._stop.wait(wait)
+            return
+        if not answer.ok:
+            self._stop.wait(wait)
+        elif answer.body.get("changed"):
+            self._pull_now()

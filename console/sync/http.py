@@ -14,6 +14,8 @@ from console.domain.clock import utc_now
 from console.sync.api import Settings
 
 JSON = "application/json"
+# The connection broke while the answer's body was coming: no answer either.
+BrokenOff = requests.exceptions.ChunkedEncodingError
 DEFAULT_WAIT = 1.0  # seconds, when a Retry-After says nothing usable
 
 
@@ -44,8 +46,8 @@ class Http:
     def __init__(self, base_url: str, settings: Settings) -> None:
         self.base_url = base_url.rstrip("/")
         self._timeout = (settings.connect_timeout, settings.read_timeout)
-        self._session = requests.Session()
-        self._session.headers.update(settings.extra_headers)
+        self.session = requests.Session()  # the live channel streams on it too
+        self.session.headers.update(settings.extra_headers)
 
     def call(
         self,
@@ -66,18 +68,18 @@ class Http:
             headers["Content-Type"] = JSON
         timeout = (self._timeout[0], read_timeout or self._timeout[1])
         try:
-            response = self._session.request(
+            response = self.session.request(
                 method, self.base_url + path, data=data, params=params, headers=headers,
                 timeout=timeout,
             )  # fmt: skip
-        except (requests.ConnectionError, requests.Timeout) as error:
+        except (requests.ConnectionError, requests.Timeout, BrokenOff) as error:
             raise Unreachable(type(error).__name__) from error
         if response.status_code >= 500 and response.status_code != 503:
             raise Unreachable(f"HTTP {response.status_code}")
         return Answer(response.status_code, _body(response), _retry_after(response))
 
     def close(self) -> None:
-        self._session.close()
+        self.session.close()
 
 
 def encoded_size(body: dict[str, Any]) -> int:

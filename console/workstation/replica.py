@@ -14,23 +14,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Table
+
 from console.domain.edits import derived
 from console.domain.reference import ReferenceData
 from console.store.outbox import Answered, Queued
-from console.store.replica import Known
+from console.store.replica import ASSISTING, EVENTS, NOTES, Known
 from console.store.repositories import SERVER_URL
-from console.store.schema import CaseAssistingAgency, CaseEventRow, CaseNoteRow
 from console.store.uow import UnitOfWork
 from console.workstation.cases import queue_edit
 from console.workstation.context import Clock, Operator, Units
 
 CURSOR = "sync.cursor"
-_TIMES = ("created_at", "updated_at", "deadline_at", "extension_until", "received_at", "at")
-_LISTS: dict[str, type[Any]] = {
-    "notes": CaseNoteRow,
-    "events": CaseEventRow,
-    "assisting_agencies": CaseAssistingAgency,
-}
+_LISTS = {"notes": NOTES, "events": EVENTS, "assisting_agencies": ASSISTING}
 
 
 @dataclass(frozen=True)
@@ -147,11 +143,20 @@ class ReplicaService:
             return uow.meta.get(CURSOR)
 
     def apply_page(
-        self, fields: Sequence[str], changes: Sequence[dict[str, Any]], cursor: str, reset: bool
-    ) -> Applied:
-        """Store a page of changes and its cursor in one transaction; `reset` first drops
-        every pulled case (but those with changes not sent yet)."""
+        self,
+        fields: Sequence[str],
+        changes: Sequence[dict[str, Any]],
+        cursor: str,
+        reset: bool,
+        after: str | None,
+    ) -> Applied | None:
+        """Store a page of changes and its cursor in one transaction, if it follows on from the
+        cursor kept here (`after`; None before the first page): None if it does not (the pull
+        and the live channel each bring pages). `reset` first drops every pulled case (but
+        those with changes not sent yet)."""
         with self._units.write() as uow:
+            if uow.meta.get(CURSOR) != after:
+                return None
             if reset:
                 uow.replica.drop_pulled(uow.outbox.waiting_cases())
             removed = [c["id"] for c in changes if c["op"] == "remove"]
@@ -171,14 +176,12 @@ class ReplicaService:
         # on top; any other is taken unless an older version arrives after a newer one.
         newer = [c for c in upserts if c["id"] in pending or c["version"] >= held.get(c["id"], 0)]
         cases: list[dict[str, Any]] = []
-        lists: dict[type[Any], list[dict[str, Any]]] = {table: [] for table in _LISTS.values()}
+        lists: dict[Table, list[dict[str, Any]]] = {table: [] for table in _LISTS.values()}
         for change in newer:
             values = dict(zip(fields, change["data"], strict=True))
             for name, table in _LISTS.items():
-                lists[table] += [
-                    {**_timed(row), "case_id": change["id"]} for row in values.pop(name)
-                ]
-            cases.append({**_timed(values), "client_id": ""})
+                lists[table] += [{**row, "case_id": change["id"]} for row in values.pop(name)]
+            cases.append({**values, "client_id": ""})
         self._make_room(uow, cases)
         uow.replica.upsert(cases)
         ids = [c["id"] for c in newer]
@@ -236,11 +239,3 @@ def not_applied(problem: Answered) -> dict[str, str]:
         return dict(mine)
     lost = {c["field"] for c in problem.result.get("conflicts", [])}
     return {name: value for name, value in mine.items() if name in lost}
-
-
-def _timed(values: dict[str, Any]) -> dict[str, Any]:
-    """The values with times made datetimes (the server writes them in ISO 8601)."""
-    for name in _TIMES:
-        if isinstance(values.get(name), str):
-            values[name] = datetime.fromisoformat(values[name])
-    return values

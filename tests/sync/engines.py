@@ -103,6 +103,10 @@ class Workstation:
         self.sync.nudge()
         return saved.id
 
+    def add_note(self, case_id: str, text: str) -> None:
+        self.writer.submit(lambda: self.local.cases.add_note(case_id, text, self.operator)).result()
+        self.sync.nudge()
+
     def edit(self, case_id: str, **changes: str) -> None:
         """Change fields of a case, as the case window does, and tell the sync."""
         self.writer.submit(lambda: self.local.cases.edit(case_id, changes, self.operator)).result()

@@ -10,7 +10,8 @@ Faults, each for the bytes going one way (`UP`: console to server, `DOWN`: serve
   every open connection at once, and a new connection is reset as soon as it is accepted;
 - `LATENCY`: forwarded after `latency` seconds;
 - `DROP`: thrown away, then both connections closed. On `DOWN` this is the ambiguous commit:
-  the server received the request and committed it, the console never hears the answer.
+  the server received the request and committed it, the console never hears the answer;
+- `CUT`: the first half forwarded, then both connections reset: an answer broken off midway.
 
 The proxy connects to the server only when it has the first bytes to forward, so a console
 behind a black hole never reaches the server, and a server that is down shows as a reset. Given
@@ -38,6 +39,7 @@ class Fault(StrEnum):
     RESET = "reset"
     LATENCY = "latency"
     DROP = "drop"
+    CUT = "cut"
 
 
 class Direction(StrEnum):
@@ -234,6 +236,11 @@ class FaultProxy:
                     await asyncio.sleep(faults.latency)
                 target = await self._target(connection, direction, upstream_ready)
                 if target is None:
+                    return
+                if fault is Fault.CUT:
+                    target.write(data[: len(data) // 2])
+                    await target.drain()
+                    connection.end(reset=True)
                     return
                 target.write(data)
                 await target.drain()

@@ -57,6 +57,7 @@ OUTAGES: tuple[Faults, ...] = (
     Faults(up=Fault.RESET),
     Faults(up=Fault.LATENCY, down=Fault.LATENCY, latency=0.4),
     Faults(down=Fault.DROP),  # the answer dropped after the server committed
+    Faults(down=Fault.CUT),  # the answer broken off midway
 )
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 
 from console.domain.workflow import Role
 from console.sync.api import Link
 from console.workstation.local import DATABASE_FILE
 from tests.server.process import PASSWORD, Server
 from tests.sync.conftest import Opener
-from tests.sync.engines import enrol_code, stored, wait_until
+from tests.sync.engines import QUICK, enrol_code, stored, wait_until
 
 
 def test_cases_taken_at_one_console_reach_the_server_once_and_another_console(
@@ -20,7 +21,9 @@ def test_cases_taken_at_one_console_reach_the_server_once_and_another_console(
 ) -> None:
     taker, supervisor = centre.user(Role.CALL_TAKER), centre.user(Role.SUPERVISOR)
     first, second = workstations("first"), workstations("second")
-    assert first.sync.state().link is Link.STANDALONE
+    first.writer.submit(lambda: first.local.setup.configure("001", "王芳")).result()
+    before = first.take_call("联网之前受理：来电人反映小区门口积水。")
+    assert (first.sync.state().link, first.sync.state().waiting) == (Link.STANDALONE, 0)
     enrolled = first.sync.connect(centre.url, code=enrol_code(centre))
     assert first.sync.enrolment == enrolled
     other = second.sync.connect(centre.url, username=supervisor, password=PASSWORD)
@@ -29,12 +32,14 @@ def test_cases_taken_at_one_console_reach_the_server_once_and_another_console(
     account = first.sync.sign_in(taker, PASSWORD)
     assert (account.username, account.offline) == (taker, False)
     assert first.operator.seat_code == enrolled.seat_code
-    ids = [first.take_call(f"第{n}位来电人反映三里屯路人行道有商贩占道经营。") for n in (1, 2)]
+    ids = [before] + [
+        first.take_call(f"第{n}位来电人反映三里屯路人行道有商贩占道经营。") for n in (1, 2)
+    ]
     wait_until(first.drained)
 
     with closing(sqlite3.connect(first.folder / DATABASE_FILE)) as db:
         rows = db.execute("SELECT state, result, answered_at FROM outbox ORDER BY mid").fetchall()
-    assert [state for state, _, _ in rows] == ["applied", "applied"]
+    assert [state for state, _, _ in rows] == ["applied"] * 3
     assert [json.loads(result)["case_id"] for _, result, _ in rows] == ids
     assert all(answered for _, _, answered in rows)
     assert stored(centre, ids) == dict.fromkeys(ids, 1)
@@ -43,3 +48,23 @@ def test_cases_taken_at_one_console_reach_the_server_once_and_another_console(
     history = wait_until(lambda: second.local.history.caller_history("13800138000").cases)
     assert {case.id for case in history} >= set(ids)
     assert first.sync.state().link is Link.ONLINE
+
+
+def test_a_case_reaches_the_consoles_following_the_centre_by_the_live_channel_or_the_long_poll(
+    centre: Server, workstations: Opener
+) -> None:
+    # The engines' own timers are minutes away: only the live channel, or the long poll where
+    # the live channel is off, brings the case in time.
+    slow = replace(QUICK, poll_fallback=60.0)
+    taker = workstations("taker")
+    live, polling = workstations("live", slow), workstations("polling", replace(slow, live=False))
+    for station in (taker, live, polling):
+        station.sync.connect(centre.url, code=enrol_code(centre))
+        station.sync.sign_in(centre.user(Role.CALL_TAKER), PASSWORD)
+    wait_until(lambda: {s.sync.state().link for s in (live, polling)} == {Link.ONLINE})
+
+    case_id = taker.take_call("来电人反映小区电梯停运，老人上下楼困难。")
+    wait_until(lambda: live.holds(case_id) and polling.holds(case_id))
+    taker.add_note(case_id, "来电人再次来电催办。")
+    wait_until(lambda: len(live.local.cases.detail(case_id).notes) == 1)
+    assert any(case_id in arrived.case_ids for arrived in live.arrivals)

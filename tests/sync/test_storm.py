@@ -5,14 +5,18 @@ fault. And consoles whose clocks are hours off change no outcome."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from console.sync.api import Link
 from tests.postgres import Cluster
-from tests.sync.storm import Outcome, Plan, storm
+from tests.sync.engines import wait_until
+from tests.sync.faults import Fault, Faults
+from tests.sync.storm import STORMY, Centre, Outcome, Plan, StormConsole, settle, storm
 
 Storm = Callable[..., Outcome]  # (plan, label="")
 
@@ -61,3 +65,22 @@ def test_consoles_whose_clocks_are_hours_off_change_no_outcome(run_storm: Storm)
     # What the same storm gives with every clock right: every case applied as it was saved.
     assert outcome.ok, outcome.summary()
     assert (outcome.conflicts, outcome.rejected) == (0, 0)
+
+
+def test_answers_broken_off_midway_leave_the_console_retrying_not_stopped(
+    pg_cluster: Cluster, pg_template: str, tmp_path: Path
+) -> None:
+    url = pg_cluster.url(pg_cluster.create_database(template=pg_template))
+    centre = Centre(pg_cluster, url, tmp_path / "centre", instances=1)
+    console = StormConsole(centre, tmp_path / "console", timedelta(0), STORMY)
+    try:
+        with console.proxy.outage(Faults(down=Fault.CUT)):
+            for n in range(1, 4):
+                console.call(n)
+            wait_until(lambda: console.proxy.accepted > 3)  # sent, and cut off, more than once
+            assert console.sync.state().link is not Link.STOPPED
+        outcome = settle(centre, [console], time.monotonic(), 20)
+        assert outcome.ok, outcome.summary()
+    finally:
+        console.close()
+        centre.close()

@@ -40,10 +40,11 @@ def storm_centre(
 
 
 def test_consoles_on_a_faulty_network_keep_every_case_once_and_converge(
-    storm_centre: Centre, tmp_path: Path
+    storm_centre: Centre, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     centre = storm_centre
     runs = itertools.count()
+    settled: list[Outcome] = []
 
     class Network(RuleBasedStateMachine):
         def __init__(self) -> None:
@@ -54,10 +55,12 @@ def test_consoles_on_a_faulty_network_keep_every_case_once_and_converge(
                 for i in range(CONSOLES)
             ]
             self.calls = itertools.count(1)
+            self.faults = 0
 
-        @rule(which=st.integers(0, CONSOLES - 1))
-        def take_call(self, which: int) -> None:
-            self.consoles[which].call(next(self.calls))
+        @rule(which=st.integers(0, CONSOLES - 1), calls=st.integers(1, 5))
+        def take_calls(self, which: int, calls: int) -> None:
+            for _ in range(calls):
+                self.consoles[which].call(next(self.calls))
 
         @precondition(lambda self: any(c.saved for c in self.consoles))
         @rule(which=st.integers(0, CONSOLES - 1), data=st.data())
@@ -70,6 +73,7 @@ def test_consoles_on_a_faulty_network_keep_every_case_once_and_converge(
         @rule(which=st.integers(0, CONSOLES - 1), faults=st.sampled_from(OUTAGES))
         def fail(self, which: int, faults: Faults) -> None:
             self.consoles[which].proxy.set(faults)
+            self.faults += 1
 
         @rule(which=st.integers(0, CONSOLES - 1))
         def heal(self, which: int) -> None:
@@ -78,6 +82,7 @@ def test_consoles_on_a_faulty_network_keep_every_case_once_and_converge(
         @rule(down_for=st.floats(0.0, 1.0))
         def crash_database(self, down_for: float) -> None:
             centre.restart_database(down_for)
+            self.faults += 1
 
         @invariant()
         def nothing_is_held_twice(self) -> None:
@@ -90,6 +95,8 @@ def test_consoles_on_a_faulty_network_keep_every_case_once_and_converge(
                 for console in self.consoles:
                     console.proxy.heal()
                 outcome = settle(centre, self.consoles, time.monotonic())
+                outcome.faults = self.faults
+                settled.append(outcome)
                 assert outcome.ok, outcome.summary()
             finally:
                 for console in self.consoles:
@@ -105,3 +112,11 @@ def test_consoles_on_a_faulty_network_keep_every_case_once_and_converge(
             database=None,
         ),
     )
+    with capsys.disabled():
+        print(
+            f"\nstorm machine: examples={len(settled)} cases={sum(o.cases for o in settled)}"
+            f" faults={sum(o.faults for o in settled)} lost={sum(o.lost for o in settled)}"
+            f" duplicated={sum(o.duplicated for o in settled)}"
+            f" conflicts={sum(o.conflicts for o in settled)}"
+            f" converge_s={max(o.converge_s or 0 for o in settled):.1f}"
+        )
