@@ -9,7 +9,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from console.bench import measures, server_measures, server_polling, server_rig, ui_measures
+from console.bench import (
+    measures,
+    server_live,
+    server_measures,
+    server_polling,
+    server_rig,
+    ui_measures,
+)
 from console.bench.generate import REFERENCE, Dataset, generate
 from console.bench.measures import HISTORY, MEMORY, SAVE, SEARCH, START
 from console.bench.report import DataFacts, Result, Spec, failed, table, write_json
@@ -32,9 +39,13 @@ PUSH_BATCHES = 25  # per console: 20,000 cases in all
 QUICK_PUSH_BATCHES = 5
 POLL_SECONDS = 60.0
 QUICK_POLL_SECONDS = 20.0
+LIVE_FEW = 75  # consoles following in the live channel's baseline
+LIVE_FEW_SECONDS = 20.0
+QUICK_LIVE_FEW_SECONDS = 10.0
 HISTORY_SAMPLES_PER_REPEAT = 5  # p99 wants more samples than a median
 OFFLINE_CASES = 10_000  # taken offline, then sent: the issue's figure, --quick or not
-SERVER_SPECS = (SERVER_HISTORY, PUSH, PULL, POLLING, LONG_POLL, *SYNC_SPECS)
+LIVE_SPECS = (server_live.SEEN_P95, server_live.SEEN_P99, server_live.CPU)
+SERVER_SPECS = (SERVER_HISTORY, PUSH, PULL, POLLING, LONG_POLL, *LIVE_SPECS, *SYNC_SPECS)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -53,6 +64,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--server",
         action="store_true",
         help="measure the central server on PostgreSQL instead of the console",
+    )
+    parser.add_argument(
+        "--live-only",
+        action="store_true",
+        help="with --server: only the live channel's rows (no download first: with --quick, "
+        "a few minutes in all)",
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     parser.add_argument(
@@ -159,6 +176,8 @@ def _server_measures(data: ServerData, args: argparse.Namespace) -> list[Result]
         server_rig.clean_up(data.conninfo)
         server_rig.ensure_account(data.url)
         with server_rig.servers(data, args.data_dir / "pg-run", SERVER_PROCESSES) as servers:
+            if args.live_only:
+                return _live(servers, data, args.quick, None)
             return [*_on_servers(servers, data, args), *_sync_client(servers, args)]
     except Exception as error:  # without a server there is nothing to measure
         return [failed(spec, error) for spec in SERVER_SPECS]
@@ -195,7 +214,25 @@ def _polling(servers: server_rig.Servers, data: ServerData, cursor: str, seconds
     def poll(long: bool) -> Result:
         return server_polling.polling(servers, fleet, cursor, seconds, long)
 
-    return [_taken(POLLING, lambda: poll(False)), _taken(LONG_POLL, lambda: poll(True))]
+    polled = [_taken(POLLING, lambda: poll(False)), _taken(LONG_POLL, lambda: poll(True))]
+    return polled + _live(servers, data, seconds < POLL_SECONDS, fleet)
+
+
+def _live(servers: server_rig.Servers, data: ServerData, quick: bool,
+          fleet: server_polling.Fleet | None) -> list[Result]:  # fmt: skip
+    """The live channel's rows: the data's consoles (logged in now unless `fleet` is given)
+    following it, 75 of them and then all."""
+    seconds = QUICK_POLL_SECONDS if quick else POLL_SECONDS
+    few_seconds = QUICK_LIVE_FEW_SECONDS if quick else LIVE_FEW_SECONDS
+    _say(f"the live channel: {LIVE_FEW} consoles for {few_seconds:.0f} s, then all for "
+         f"{seconds:.0f} s …")  # fmt: skip
+    try:
+        if fleet is None:
+            consoles = server_rig.generated_consoles(data.conninfo)
+            fleet = server_polling.Fleet.log_in(servers, consoles)
+        return server_live.live(servers, fleet, seconds, LIVE_FEW, few_seconds)
+    except Exception as error:  # one measure failing must not stop the others
+        return _live_without(error)
 
 
 def _sync_client(servers: server_rig.Servers, args: argparse.Namespace) -> list[Result]:
@@ -210,4 +247,8 @@ def _sync_client(servers: server_rig.Servers, args: argparse.Namespace) -> list[
 
 
 def _without(error: Exception) -> list[Result]:
-    return [failed(POLLING, error), failed(LONG_POLL, error)]
+    return [failed(POLLING, error), failed(LONG_POLL, error), *_live_without(error)]
+
+
+def _live_without(error: Exception) -> list[Result]:
+    return [failed(spec, error) for spec in LIVE_SPECS]

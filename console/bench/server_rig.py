@@ -59,6 +59,7 @@ class Servers:
     urls: list[str]
     logs: list[Path]
     database_url: str  # where the benchmark's consoles are enrolled
+    pids: list[int]  # the server processes, to read their CPU time
 
     def until_idle(self) -> None:
         """Wait until every server answers at once: requests a measure left queued (its
@@ -102,16 +103,18 @@ def servers(data: ServerData, work_dir: Path, count: int) -> Iterator[Servers]:
     """`count` server processes on the benchmark's database, stopped on leaving."""
     work_dir.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
-        urls, logs = [], []
+        urls, logs, pids = [], [], []
         for index in range(count):
             log = work_dir / f"server-{index}.log"
-            urls.append(stack.enter_context(_server(data.url, work_dir, log)))
+            url, pid = stack.enter_context(_server(data.url, work_dir, log))
+            urls.append(url)
             logs.append(log)
-        yield Servers(urls, logs, data.url)
+            pids.append(pid)
+        yield Servers(urls, logs, data.url, pids)
 
 
 @contextmanager
-def _server(database_url: str, work_dir: Path, log: Path) -> Iterator[str]:
+def _server(database_url: str, work_dir: Path, log: Path) -> Iterator[tuple[str, int]]:
     port = _free_port()
     command = [sys.executable, str(ROOT / "main.py"), "server", "--database-url", database_url,
                "--data-dir", str(work_dir / "server-data"), "run", "--port", str(port)]  # fmt: skip
@@ -120,7 +123,7 @@ def _server(database_url: str, work_dir: Path, log: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         _until_ready(url, process, log)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         try:

@@ -21,6 +21,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
@@ -31,9 +32,10 @@ from console.bench.report import Figure, Result, Spec
 from console.bench.server_rig import PASSWORD, USERNAME, Console, Intakes, MeasureFailed, Servers
 from console.central.enrolment import issue_code
 from console.domain.clock import utc_now
+from console.domain.intake import IntakeForm
 from console.paths import REFERENCE
 from console.store.db import session_factory
-from console.sync import open_sync
+from console.sync import open_sync, single_writer
 from console.sync.api import Link, Settings, Sync
 from console.ui.tasks import TaskRunner
 from console.workstation.local import DATABASE_FILE, LocalConsole, open_local
@@ -100,13 +102,25 @@ def _until(done: Callable[[], bool], what: str) -> float:
 
 @dataclass
 class Workstation:
-    """The console under measure, with no window."""
+    """A console of the measure, with no window."""
 
     local: LocalConsole
-    tasks: TaskRunner
+    write: Callable[[Callable[[], Any]], Future[Any]]  # its writer thread
     sync: Sync
     calls: ThreadPoolExecutor  # the sync's blocking calls, off the GUI thread
     folder: Path
+
+    @classmethod
+    def connected(
+        cls, folder: Path, servers: Servers, write: Callable[[Callable[[], Any]], Future[Any]]
+    ) -> Workstation:
+        """A new console in `folder`, connected with a code the benchmark's account issued."""
+        folder.mkdir(parents=True, exist_ok=True)
+        local = open_local(folder, REFERENCE)
+        sync = open_sync(local, folder, write, Settings(), servers.urls[0])
+        station = cls(local, write, sync, ThreadPoolExecutor(1, "sync-call"), folder)
+        sync.connect(servers.urls[0], code=_enrolment_code(servers))
+        return station
 
     def sign_in(self) -> Future[object]:
         return self.calls.submit(self.sync.sign_in, USERNAME, PASSWORD)
@@ -114,6 +128,19 @@ class Workstation:
     def cases(self) -> int:
         with closing(sqlite3.connect(self.folder / DATABASE_FILE)) as db:
             return int(db.execute("SELECT count(*) FROM cases").fetchone()[0])
+
+    def take_calls(self, forms: list[IntakeForm]) -> None:
+        """Save the calls on the writer thread, as the intake panel does, one after another."""
+        operator = self.local.setup.operator()
+        if operator is None:
+            raise MeasureFailed("nobody at the console after signing in")
+        saved = [self.write(partial(self.local.intake.submit, form, operator)) for form in forms]
+        for future in saved:
+            future.result()
+
+    def close(self) -> None:
+        self.sync.close()
+        self.calls.shutdown(wait=True)
 
 
 def _caught_up(sync: Sync, signed: Future[object], since: float) -> bool:
@@ -124,26 +151,26 @@ def _caught_up(sync: Sync, signed: Future[object], since: float) -> bool:
 
 
 def sync_client(servers: Servers, folder: Path, seed: int, offline_cases: int) -> list[Result]:
-    """The download on a new console, then its flush of `offline_cases` after an outage."""
+    """The download on a new console, then the flush of `offline_cases` taken after an outage
+    on it and on a second console (a console numbers at most 9,999 cases a day)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if not _app:
         _app.append(QApplication([]))
-    folder.mkdir(parents=True, exist_ok=True)
-    local = open_local(folder, REFERENCE)
-    tasks = TaskRunner()
-    url = servers.urls[0]
-    sync = open_sync(local, folder, tasks.submit_write, Settings(), url)
-    station = Workstation(local, tasks, sync, ThreadPoolExecutor(1, "sync-call"), folder)
+    tasks, writer = TaskRunner(), single_writer()
+    stations: list[Workstation] = []
     try:
-        station.sync.connect(url, code=_enrolment_code(servers))
-        download, download_stall = _download(station)
-        offline, storm_stall = _offline(station, servers, seed, offline_cases)
+        stations.append(Workstation.connected(folder / "measured", servers, tasks.submit_write))
+        stations.append(Workstation.connected(folder / "second", servers, writer.submit))
+        download, download_stall = _download(stations[0])
+        offline, storm_stall = _offline(stations, servers, seed, offline_cases)
         return [offline, download, download_stall, storm_stall]
     finally:
-        station.sync.close()
-        station.calls.shutdown(wait=True)
+        for station in stations:
+            station.close()
         tasks.shutdown()
-        local.close()
+        writer.shutdown(wait=True)
+        for station in stations:
+            station.local.close()
 
 
 def _enrolment_code(servers: Servers) -> str:
@@ -171,24 +198,30 @@ def _download(station: Workstation) -> tuple[Result, Result]:
 
 
 def _offline(
-    station: Workstation, servers: Servers, seed: int, count: int
+    stations: list[Workstation], servers: Servers, seed: int, count: int
 ) -> tuple[Result, Result]:
-    """Cases taken while signed out of the centre, then the time from signing in again to the
-    last acknowledged, while another console sends cases the whole time (which this one pulls)."""
-    station.sync.sign_out()
-    operator = station.local.setup.operator()
-    if operator is None:
-        raise MeasureFailed("nobody at the console after signing in")
+    """Cases taken while the consoles were signed out of the centre, as in an outage, then the
+    time from signing in again to the last acknowledged, while another console sends cases the
+    whole time (which these pull)."""
+    second = stations[1]
+    second.sign_in().result()  # once, for who is at the seat; its download waits for the flush
+    for station in stations:
+        station.sync.sign_out()
     rng = random.Random(seed)
-    forms = [dispatch_form(station.local, rng) for _ in range(count)]
-    saved = [station.tasks.submit_write(partial(station.local.intake.submit, f, operator))
-             for f in forms]  # fmt: skip
-    for future in saved:
-        future.result()
+    share = count // len(stations)
+    with ThreadPoolExecutor(len(stations)) as pool:
+        forms = [[dispatch_form(s.local, rng) for _ in range(share)] for s in stations]
+        list(pool.map(Workstation.take_calls, stations, forms))
     with _storm(servers, seed), StallMeter().watching() as meter:
-        signed = station.sign_in()
-        seconds = _until(lambda: signed.done() and not station.sync.state().waiting, "the flush")
-    signed.result()
+        signed = [station.sign_in() for station in stations]
+
+        def flushed() -> bool:
+            waiting = sum(station.sync.state().waiting for station in stations)
+            return all(future.done() for future in signed) and not waiting
+
+        seconds = _until(flushed, "the flush")
+    for future in signed:
+        future.result()
     return Result(OFFLINE, Figure.of([seconds])), Result(STORM_STALL, Figure.of([meter.worst_ms]))
 
 

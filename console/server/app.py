@@ -41,12 +41,13 @@ def create_app(config: ServerConfig, clock: Callable[[], datetime] = utc_now) ->
     statements = Statements(engine)
     sessions = session_factory(engine)
     notifier = Notifier(engine)
-    hub = Hub(sessions, clock, config.live_streams)
+    hub = Hub(sessions, clock, config.live_streams, config.live_heartbeat_s)
     notifier.listen(hub.moved)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         notifier.start()
+        hub.start()
         # What start-up made lives as long as the process: out of the collector's sight, a
         # full collection walks only what requests leave behind. And a pull page makes some
         # 100,000 short-lived objects: collect every 50,000 allocations, not every 700, or

@@ -13,10 +13,15 @@ A stream starts where its console's cursor stands. One behind the hub's position
 missed changes, or its cursor is from before a reset) is sent `behind` at once: the console
 pulls and connects again. One ahead of it (its pull saw a change the hub has not read yet)
 waits for the hub and is sent only what comes after its cursor. Memory is bounded: a stream
-holds at most QUEUE events, and a console that reads too slowly for that is sent `behind` and
-dropped; an instance holds at most `ServerConfig.live_streams` streams (503 beyond), a session
-at most PER_SESSION (a new one ends the oldest: its console has connected again, the old
-connection is most likely dead).
+holds at most QUEUE events (QUEUE_BYTES), and a console that reads too slowly for that is sent
+`behind` and dropped (the kernel's share is bounded too, see `guards`); an instance holds at
+most `ServerConfig.live_streams` streams (503 beyond), a session at most PER_SESSION (a new one
+ends the oldest: its console has connected again, the old connection is most likely dead).
+
+One timer serves every stream: it sends a heartbeat comment to those that have sent nothing for
+`ServerConfig.live_heartbeat_s`, by which both ends notice a dead connection, and ends those
+whose session's access token has expired (the console connects again with a fresh one, which
+checks the session anew).
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from sqlalchemy import true
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from console.central import case_docs, feed
 
@@ -44,6 +49,7 @@ QUEUE_BYTES = 1_000_000  # and their size; one event alone may be larger (STEP l
 PER_SESSION = 2  # streams of one session; a new one ends the oldest
 STEP = 500  # change rows read at a time, as a pull page
 RETRY_S = 1.0  # after the database failed a read
+TICKS = 3  # looks per heartbeat interval for the streams that need one
 log = logging.getLogger(__name__)
 
 # A change in the forms a console may see it: removed (out of its scope), the caller withheld,
@@ -56,7 +62,7 @@ OPENING = b"retry: 2000\n\n"  # an EventSource waits 2 s before it connects agai
 
 
 class Full(Exception):
-    """The instance holds as many streams as it may."""
+    """The instance holds as many streams as it may, or is stopping."""
 
 
 @dataclass(eq=False)
@@ -67,10 +73,12 @@ class Stream:
     session_id: str
     at: feed.Position
     cursor: str  # `at` as the console holds it: the next event's `after`
+    ends_at: float  # event loop time: when its session's access token expires
     events: deque[bytes] = field(default_factory=deque)
     queued: int = 0  # bytes in `events`
+    sent_at: float = 0.0  # event loop time of the last event or heartbeat sent
     ended: bool = False  # no event is added any more; the stream ends once `events` are sent
-    _ready: asyncio.Event = field(default_factory=asyncio.Event)
+    _waiter: asyncio.Future[None] | None = None
 
     def put(self, event: bytes) -> bool:
         """Queue an event; False if the console has QUEUE events or QUEUE_BYTES waiting."""
@@ -78,7 +86,7 @@ class Stream:
             return False
         self.events.append(event)
         self.queued += len(event)
-        self._ready.set()
+        self._wake()
         return True
 
     def end(self, last: bytes = b"") -> None:
@@ -88,21 +96,22 @@ class Stream:
             self.events.append(last)
         self.queued = len(last)
         self.ended = True
-        self._ready.set()
+        self._wake()
 
-    async def next(self, timeout: float) -> bytes | None:
-        """The next event, or None after `timeout` seconds without one (or once ended)."""
-        if not self.events and not self.ended:
-            self._ready.clear()
-            try:
-                await asyncio.wait_for(self._ready.wait(), timeout)
-            except TimeoutError:
-                return None
-        if not self.events:
-            return None
+    async def next(self) -> bytes:
+        """The next event to send; empty once the stream has ended."""
+        while not self.events:
+            if self.ended:
+                return b""
+            self._waiter = asyncio.get_running_loop().create_future()
+            await self._waiter
         event = self.events.popleft()
         self.queued -= len(event)
         return event
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
 
 
 @dataclass(frozen=True)
@@ -130,11 +139,16 @@ class Hub:
     """The live streams of one server instance and the feed's changes read for them."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], clock: Callable[[], datetime], capacity: int
+        self,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], datetime],
+        capacity: int,
+        heartbeat_s: float,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self.capacity = capacity
+        self.heartbeat_s = heartbeat_s
         self.position: feed.Position | None = None  # read up to here; None until first told
         self._target = feed.Position()  # the newest head heard of
         self._streams: dict[Stream, None] = {}  # following the feed, in order of arrival
@@ -142,13 +156,23 @@ class Hub:
         self.open = 0  # streams whose response is running, following or not
         self._reader = ThreadPoolExecutor(1, thread_name_prefix="live")
         self._running: asyncio.Task[None] | None = None
+        self._ticking: asyncio.Task[None] | None = None
+        self._stopping = False
 
-    def connect(self, viewer: feed.Viewer, session_id: str, cursor: str) -> Stream:
-        """A stream for a console standing at `cursor` (valid: see feed.decode), or Full."""
-        if self.open >= self.capacity:
+    def start(self) -> None:
+        """Start the heartbeats; called on the event loop that runs the streams."""
+        self._ticking = asyncio.get_running_loop().create_task(self._tick())
+
+    def connect(
+        self, viewer: feed.Viewer, session_id: str, cursor: str, lifetime_s: float
+    ) -> Stream:
+        """A stream for a console standing at `cursor` (valid: see feed.decode) that ends after
+        `lifetime_s`, or Full."""
+        if self.open >= self.capacity or self._stopping:
             raise Full
         since = feed.decode(cursor)
-        stream = Stream(viewer, session_id, since.at, cursor)
+        now = asyncio.get_running_loop().time()
+        stream = Stream(viewer, session_id, since.at, cursor, now + lifetime_s, sent_at=now)
         self.open += 1
         if since.after_case is not None or (self.position is not None and since.at < self.position):
             stream.end(BEHIND % b"cursor")
@@ -167,12 +191,29 @@ class Hub:
             self._drop(stream)
 
     def end_all(self) -> None:
-        """End every stream (the server is stopping): each console connects again elsewhere."""
+        """End every stream and open no more (the server is stopping): each console connects
+        again elsewhere."""
+        self._stopping = True
         for stream in list(self._streams):
             self._drop(stream)
 
     def stop(self) -> None:
+        if self._ticking is not None:
+            self._ticking.cancel()
         self._reader.shutdown(wait=False, cancel_futures=True)
+
+    async def _tick(self) -> None:
+        """A heartbeat to each stream that has sent nothing for `heartbeat_s`, and the end of
+        those whose session's token has expired: one timer for every stream, not one each."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.heartbeat_s / TICKS)
+            now = loop.time()
+            for stream in list(self._streams):
+                if now >= stream.ends_at:
+                    self._drop(stream)
+                elif not stream.events and now - stream.sent_at >= self.heartbeat_s:
+                    stream.put(HEARTBEAT)
 
     @property
     def following(self) -> int:
@@ -284,53 +325,34 @@ def _event(parts: list[bytes], cursor: str, after: str) -> bytes:
 
 
 class EventStream(Response):
-    """The response of a live stream: its events as they come, a heartbeat comment every
-    `heartbeat_s` without one, until the stream ends, its session's token expires
-    (`lifetime_s`), the console goes away or stops reading for `send_timeout_s`."""
+    """The response of a live stream: its events and heartbeats as they come, until the
+    stream ends, the console goes away or stops reading for `send_timeout_s`."""
 
-    def __init__(
-        self,
-        hub: Hub,
-        stream: Stream,
-        heartbeat_s: float,
-        lifetime_s: float,
-        send_timeout_s: float,
-    ) -> None:
+    def __init__(self, hub: Hub, stream: Stream, send_timeout_s: float) -> None:
         super().__init__()
         self.raw_headers = list(_HEADERS)
         self.hub = hub
         self.stream = stream
-        self.heartbeat_s = heartbeat_s
-        self.lifetime_s = lifetime_s
         self.send_timeout_s = send_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         loop = asyncio.get_running_loop()
         watch = loop.create_task(self._until_gone(receive))
-        deadline = loop.time() + self.lifetime_s
         try:
             start = {"type": "http.response.start", "status": 200, "headers": self.raw_headers}
             await send(start)
-            await self._body(send, OPENING)
-            while not (self.stream.ended and not self.stream.events):
-                left = deadline - loop.time()
-                if left <= 0:
-                    break
-                event = await self.stream.next(min(self.heartbeat_s, left))
-                if event is None and self.stream.ended:
-                    break
-                await self._body(send, event or HEARTBEAT)
+            event = OPENING
+            while event:
+                async with asyncio.timeout(self.send_timeout_s):
+                    await send({"type": "http.response.body", "body": event, "more_body": True})
+                self.stream.sent_at = loop.time()
+                event = await self.stream.next()
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         except (TimeoutError, OSError):
             pass  # the console stopped reading, or left: the connection is closed
         finally:
             watch.cancel()
             self.hub.closed(self.stream)
-
-    async def _body(self, send: Send, data: bytes) -> None:
-        message: Message = {"type": "http.response.body", "body": data, "more_body": True}
-        async with asyncio.timeout(self.send_timeout_s):
-            await send(message)
 
     async def _until_gone(self, receive: Receive) -> None:
         """End the stream when the console closes its connection."""

@@ -227,9 +227,10 @@ async def live(
 
     `event: changes`: data is a pull page (fields, changes, cursor) and `after`, the cursor it
     follows on from; apply it like a page and keep its cursor. `event: behind`: pull from your
-    cursor, then connect again with the new one. A comment line every 15 s keeps the
-    connection alive. The stream ends when the session's access token expires, or the server
-    stops: connect again. 503 with Retry-After: this instance holds as many streams as it may.
+    cursor, then connect again with the new one. A comment line after 15 s without an event
+    keeps the connection alive. The stream ends when the session's access token expires, or
+    the server stops: connect again. 503 with Retry-After: this instance holds as many streams
+    as it may.
     """
 
     def who(_db: Session, user: Principal, at: datetime) -> tuple[Principal, datetime]:
@@ -240,17 +241,11 @@ async def live(
     hub: Hub = state.hub
     config: ServerConfig = state.config
     viewer = feed.Viewer(user.username, user.seat_code)
+    lifetime = ((user.expires_at or at + ACCESS_LIFETIME) - at).total_seconds()
     try:
-        stream = hub.connect(viewer, user.session_id, cursor)
+        stream = hub.connect(viewer, user.session_id, cursor, lifetime)
     except Full as full:
         raise ApiError(
-            503, "busy", "too many live streams here: try again", **{"Retry-After": "5"}
+            503, "busy", "no live stream to be had here now: try again", **{"Retry-After": "5"}
         ) from full
-    expires = user.expires_at or at + ACCESS_LIFETIME
-    return EventStream(
-        hub,
-        stream,
-        heartbeat_s=config.live_heartbeat_s,
-        lifetime_s=(expires - at).total_seconds(),
-        send_timeout_s=2 * config.live_heartbeat_s,
-    )
+    return EventStream(hub, stream, send_timeout_s=2 * config.live_heartbeat_s)

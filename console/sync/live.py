@@ -19,8 +19,9 @@ Events:
   (the cursor is older than where the server's channel stands, or from before a reset, or a
   download is not finished) or "slow" (the console read too slowly and was dropped). Pull, then
   follow again with the new cursor. The iterator ends after it.
-- The server's heartbeat comments (every 15 s) are not yielded: they keep `read_timeout` from
-  expiring on a quiet but healthy stream, so `read_timeout` must be longer than that.
+- The server's heartbeat comments (after 15 to 20 s without an event) are not yielded: they
+  keep `read_timeout` from expiring on a quiet but healthy stream, so `read_timeout` must be
+  longer than 20 s (45 s, say).
 
 Errors: `LiveRefused` when the server answers with an error (`status`, the error's `code`,
 `retry_after` seconds from Retry-After): 401 the session ended (refresh or sign in), 403 not a

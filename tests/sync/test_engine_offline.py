@@ -3,6 +3,8 @@ when the server is back, an account disabled meanwhile signed out with its work 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from console.central import accounts
@@ -45,6 +47,7 @@ def test_cases_taken_while_the_server_is_down_reach_it_once_when_it_is_back(
     wait_until(here.drained)
     assert stored(centre, ids) == dict.fromkeys(ids, 1)
     assert here.sync.state().link is Link.ONLINE
+    assert here.sync.account == replace(account, offline=False)  # checked again online
     there.sync.sign_in(stranger, PASSWORD)
     wait_until(lambda: all(there.holds(case_id) for case_id in ids))
 
