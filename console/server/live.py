@@ -13,10 +13,15 @@ A stream starts where its console's cursor stands. One behind the hub's position
 missed changes, or its cursor is from before a reset) is sent `behind` at once: the console
 pulls and connects again. One ahead of it (its pull saw a change the hub has not read yet)
 waits for the hub and is sent only what comes after its cursor. Memory is bounded: a stream
-holds at most QUEUE events, and a console that reads too slowly for that is sent `behind` and
-dropped; an instance holds at most `ServerConfig.live_streams` streams (503 beyond), a session
-at most PER_SESSION (a new one ends the oldest: its console has connected again, the old
-connection is most likely dead).
+holds at most QUEUE events (QUEUE_BYTES), and a console that reads too slowly for that is sent
+`behind` and dropped (the kernel's share is bounded too, see `guards`); an instance holds at
+most `ServerConfig.live_streams` streams (503 beyond), a session at most PER_SESSION (a new one
+ends the oldest: its console has connected again, the old connection is most likely dead).
+
+One timer serves every stream: it sends a heartbeat comment to those that have sent nothing for
+`ServerConfig.live_heartbeat_s`, by which both ends notice a dead connection, and ends those
+whose session's access token has expired (the console connects again with a fresh one, which
+checks the session anew).
 """
 
 from __future__ import annotations

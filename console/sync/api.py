@@ -115,7 +115,8 @@ class Enrolment:
 
 class SignInRefused(Exception):
     """reason: wrong_credentials | unknown_here_offline | disabled | throttled | unreachable
-    | not_connected; retry_after seconds when throttled."""
+    | not_connected | not_allowed (an account that works without a console, an agency's);
+    retry_after seconds when throttled."""
 
     def __init__(self, reason: str, retry_after: float | None = None) -> None:
         super().__init__(reason)

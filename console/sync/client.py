@@ -228,9 +228,22 @@ class SyncClient:
         if engine is None:
             return
         engine.stop(self._settings.connect_timeout)
+        self._log_out(engine.session)
         engine.session.ended()
         if self._publisher.state.link is not Link.STOPPED:
             self._publisher.update(link=Link.SIGNED_OUT, progress=None, downloading=False)
+
+    def _log_out(self, session: Session) -> None:
+        """End the session on the server too, if it can be reached."""
+        if self._enrolment is None or not session.token:
+            return
+        http = Http(self._enrolment.server_url, self._settings)
+        try:
+            http.call("POST", "/v1/auth/logout", token=session.token)
+        except Unreachable:
+            pass  # it ends by itself at the end of the shift
+        finally:
+            http.close()
 
     def _on_stopped(self, reason: Stop) -> None:
         """The engine stopped for good: a user the server no longer lets in is signed out and

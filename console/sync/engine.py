@@ -337,15 +337,24 @@ class Engine:
         live = self._settings.live
         try:
             while not self._stop.is_set():
-                cursor = self._local.replica.cursor()
-                if not self._session.token or cursor is None:  # before the first download
-                    self._stop.wait(min(wait, FIRST_LOOK))
-                elif live:
-                    live = self._follow(http, cursor)
-                else:
-                    self._poke(http, cursor, wait)
+                try:
+                    live = self._look(http, live, wait)
+                except Exception:  # a bug: logged; the engine's own timer still pulls
+                    log.exception("following the server's changes failed")
+                    self._stop.wait(wait)
         finally:
             http.close()
+
+    def _look(self, http: Http, live: bool, wait: float) -> bool:
+        """One look for changes; whether to follow the live channel next time."""
+        cursor = self._local.replica.cursor()
+        if not self._session.token or cursor is None:  # before the first download
+            self._stop.wait(min(wait, FIRST_LOOK))
+        elif live:
+            return self._follow(http, cursor)
+        else:
+            self._poke(http, cursor, wait)
+        return live
 
     def _follow(self, http: Http, cursor: str) -> bool:
         """Apply the live channel's pages until it ends; False if the server has none."""

@@ -3,12 +3,13 @@ the conflicts inbox, settled by applying mine again or keeping theirs."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from console.domain.cases import Badge
 from console.domain.enums import Status
 from console.domain.workflow import Role
 from console.store.schema import Case
+from console.store.server_schema import AuthSession
 from console.sync.api import NotApplied
 from tests.forms import COMPLAINT
 from tests.server.process import PASSWORD, Server
@@ -21,6 +22,15 @@ def _on_server(centre: Server, case_id: str) -> tuple[str, str]:
         case = session.get(Case, case_id)
         assert case is not None
         return case.address, case.community
+
+
+def _sessions_open(centre: Server, station: Workstation) -> int:
+    assert station.sync.enrolment is not None
+    query = select(func.count()).where(
+        AuthSession.client_id == station.sync.enrolment.client_id, AuthSession.revoked.is_(False)
+    )
+    with centre.database() as session:
+        return int(session.execute(query).scalar_one())
 
 
 def _badge(station: Workstation) -> Badge:
@@ -42,6 +52,7 @@ def test_a_change_a_supervisor_overtook_is_shown_and_settled_either_way(
     assert _badge(mine) is Badge.SYNCED
 
     mine.sync.sign_out()
+    assert _sessions_open(centre, mine) == 0  # signing out ends the session on the server
     mine.edit(case_id, address="三里屯路19号北侧")
     mine.edit(case_id, community="三里屯北社区")
     assert _badge(mine) is Badge.WAITING

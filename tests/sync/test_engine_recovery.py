@@ -6,13 +6,15 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from contextlib import closing
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
+from console.domain.clock import utc_now
 from console.domain.workflow import Role
-from console.store.server_schema import Console
-from console.sync.api import Link
+from console.store.server_schema import AuthSession, Console
+from console.sync.api import Link, Stop
 from console.workstation.local import DATABASE_FILE
 from tests.server.process import PASSWORD, Server
 from tests.sync.conftest import Opener
@@ -81,3 +83,32 @@ def test_a_busy_server_is_asked_again_after_the_wait_it_names(
     assert waited
     assert stored(centre, [case_id]) == {case_id: 1}
     assert not any(state.link is Link.STOPPED for state in station.states)
+
+
+def _sessions_of(centre: Server, client_id: str, **values: object) -> None:
+    with centre.database() as session:
+        session.execute(
+            update(AuthSession).where(AuthSession.client_id == client_id).values(values)
+        )
+        session.commit()
+
+
+def test_an_expired_access_token_is_refreshed_and_an_ended_session_stops_the_sync(
+    centre: Server, workstations: Opener
+) -> None:
+    station = workstations()
+    enrolled = station.sync.connect(centre.url, code=enrol_code(centre))
+    station.sync.sign_in(centre.user(Role.CALL_TAKER), PASSWORD)
+    wait_until(lambda: station.sync.state().link is Link.ONLINE)
+    _sessions_of(centre, enrolled.client_id, access_expires=utc_now() - timedelta(seconds=1))
+    refreshed = station.take_call("来电人反映小区垃圾清运不及时。")
+    wait_until(station.drained)
+    assert stored(centre, [refreshed]) == {refreshed: 1}
+
+    _sessions_of(centre, enrolled.client_id, revoked=True)  # ended on the server
+    kept = station.take_call("来电人反映楼道灯不亮。")
+    stopped = wait_until(lambda: station.sync.state().link is Link.STOPPED and station.sync.state())
+    assert stopped.stopped_reason is Stop.SESSION_ENDED
+    assert [case_no for _, _, case_no, _ in station.sync.waiting()] == [
+        station.local.cases.detail(kept).summary.case_no
+    ]
