@@ -37,6 +37,7 @@ from console.paths import REFERENCE
 from console.store.db import session_factory
 from console.sync import open_sync, single_writer
 from console.sync.api import Link, Settings, Sync
+from console.ui.memory import settle
 from console.ui.tasks import TaskRunner
 from console.workstation.local import DATABASE_FILE, LocalConsole, open_local
 
@@ -170,6 +171,7 @@ def sync_client(servers: Servers, folder: Path, seed: int, offline_cases: int) -
     try:
         stations.append(Workstation.connected(folder / "measured", servers, tasks.submit_write))
         stations.append(Workstation.connected(folder / "second", servers, writer.submit))
+        settle()  # as the console does once its window and database are open
         download, download_stall = _download(stations[0])
         offline, storm_stall = _offline(stations, servers, seed, offline_cases)
         return [offline, download, download_stall, storm_stall]

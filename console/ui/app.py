@@ -25,6 +25,7 @@ from console.ui.first_start import FirstStartDialog
 from console.ui.i18n import LANGUAGES, Languages, system_language
 from console.ui.labels import fill, translate
 from console.ui.main_window import MainWindow
+from console.ui.memory import settle
 from console.ui.sign_in import SignInDialog
 from console.ui.sync_link import SyncLink
 from console.ui.tasks import TaskRunner, WriteSubmitter
@@ -170,6 +171,7 @@ class ConsoleApp:
         self.link = SyncLink(opened.sync, self.tasks, self.qt)
         self.link.state_changed.connect(self._on_link_state_changed)
         self.window.attach_link(self.link)
+        settle()
         if self.link.enrolment is not None:
             self._ask_sign_in()
         elif opened.operator is not None and not self.args.server:
