@@ -51,6 +51,7 @@ TICK_MS = 5
 TIMEOUT_S = 600.0
 STORM_BATCH = 10  # cases another console sends every STORM_EVERY_S during the flush
 STORM_EVERY_S = 0.1
+WATCH_EVERY_S = 0.05
 _app: list[QApplication] = []  # the one QApplication of this process, kept alive
 
 
@@ -126,8 +127,16 @@ class Workstation:
         return self.calls.submit(self.sync.sign_in, USERNAME, PASSWORD)
 
     def cases(self) -> int:
+        return self._count("SELECT count(*) FROM cases")
+
+    def unanswered(self) -> int:
+        """Mutations of the outbox the server has not answered yet, as the database holds them
+        (the sync's state counts them again only at the end of a round)."""
+        return self._count("SELECT count(*) FROM outbox WHERE state = 'pending'")
+
+    def _count(self, sql: str) -> int:
         with closing(sqlite3.connect(self.folder / DATABASE_FILE)) as db:
-            return int(db.execute("SELECT count(*) FROM cases").fetchone()[0])
+            return int(db.execute(sql).fetchone()[0])
 
     def take_calls(self, forms: list[IntakeForm]) -> None:
         """Save the calls on the writer thread, as the intake panel does, one after another."""
@@ -212,14 +221,18 @@ def _offline(
     with ThreadPoolExecutor(len(stations)) as pool:
         forms = [[dispatch_form(s.local, rng) for _ in range(share)] for s in stations]
         list(pool.map(Workstation.take_calls, stations, forms))
+    flushed = threading.Event()
+
+    def watch() -> None:  # reads the databases off the GUI thread, as the UI would
+        while any(station.unanswered() for station in stations):
+            time.sleep(WATCH_EVERY_S)
+        flushed.set()
+
     with _storm(servers, seed), StallMeter().watching() as meter:
         signed = [station.sign_in() for station in stations]
-
-        def flushed() -> bool:
-            waiting = sum(station.sync.state().waiting for station in stations)
-            return all(future.done() for future in signed) and not waiting
-
-        seconds = _until(flushed, "the flush")
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        seconds = _until(flushed.is_set, "the flush")
     for future in signed:
         future.result()
     return Result(OFFLINE, Figure.of([seconds])), Result(STORM_STALL, Figure.of([meter.worst_ms]))
