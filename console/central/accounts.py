@@ -7,7 +7,9 @@ next request. A session for a console also needs the console's secret (see `enro
 ends when the console is retired.
 
 Refreshing spends the refresh token; one shown again was copied, so the whole session ends and
-the thief's tokens stop working with the owner's. Failed logins are throttled per (name,
+the thief's tokens stop working with the owner's. Only a retry of a refresh whose answer was
+lost is answered again: the token spent last, within `REFRESH_GRACE`, while the token given for
+it has never been shown. Failed logins are throttled per (name,
 address) and per address (see `throttle`), and an unknown or disabled name costs the same
 Argon2 time as a real one, so the answer's time does not tell which names exist.
 """
@@ -21,7 +23,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -38,6 +40,9 @@ from console.store.server_schema import Account, AuthSession, Console, SpentRefr
 
 ACCESS_LIFETIME = timedelta(minutes=15)
 REFRESH_LIFETIME = timedelta(hours=12)  # one shift
+# A refresh whose answer was lost is tried again with the spent token: within this time, and
+# while the token it was exchanged for has never been shown, it is answered again.
+REFRESH_GRACE = timedelta(seconds=60)
 CONSOLE_ROLES = frozenset({Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMIN})
 # Spent refresh tokens forgotten at each login: a session spends some 50 in its shift.
 PRUNE_BATCH = 500
@@ -231,34 +236,52 @@ def _prune_spent(session: Session, now: datetime) -> None:
 
 def refresh(session: Session, refresh_token: str, now: datetime) -> Tokens:
     """New tokens for a live session; the refresh token used is spent, and spending it again
-    ends the session."""
+    ends the session, unless it is a retry of a refresh whose answer was lost (see
+    `REFRESH_GRACE`)."""
     hashed = digest(refresh_token)
-    row = session.execute(
-        select(AuthSession, Account)
-        .join(Account, Account.id == AuthSession.account_id)
-        .where(AuthSession.refresh_hash == hashed)
-        .with_for_update()
-    ).first()
+    row = _locked_session(session, AuthSession.refresh_hash == hashed)
+    retried = None
     if row is None:
-        _end_if_spent(session, hashed)
-        raise AuthFailed("unknown refresh token")
+        # Locked first, so that two retries of one lost answer are answered one after the other.
+        retried = session.get(SpentRefreshToken, hashed, with_for_update=True)
+        if retried is None:
+            raise AuthFailed("unknown refresh token")
+        row = _locked_session(session, AuthSession.id == retried.session_id)
+        if row is None or not _answer_lost(retried, row[0], now):
+            _end_session(session, retried.session_id)
     auth, account = row
     if auth.revoked or account.disabled or auth.refresh_expires <= now:
         raise AuthFailed("session ended")
-    session.add(SpentRefreshToken(refresh_hash=hashed, session_id=auth.id, spent_at=now))
+    # On a retry, the successor nobody received is spent in its place: shown, it ends the session.
+    spent = SpentRefreshToken(refresh_hash=auth.refresh_hash, session_id=auth.id, spent_at=now)
+    session.add(spent)
     access, new_refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     auth.access_hash, auth.refresh_hash = digest(access), digest(new_refresh)
     auth.access_expires = _access_expiry(now, auth.refresh_expires)
+    (retried or spent).successor_hash = auth.refresh_hash
     return Tokens(access, new_refresh, auth.access_expires, auth.refresh_expires)
 
 
-def _end_if_spent(session: Session, hashed: str) -> None:
+def _locked_session(session: Session, which: Any) -> Row[AuthSession, Account] | None:
+    return session.execute(
+        select(AuthSession, Account)
+        .join(Account, Account.id == AuthSession.account_id)
+        .where(which)
+        .with_for_update()
+    ).first()
+
+
+def _answer_lost(spent: SpentRefreshToken, auth: AuthSession, now: datetime) -> bool:
+    """The token spent last, shown again soon, while the token given for it was never used:
+    the console never got the answer. A thief showing it once the owner has refreshed again,
+    or after the grace, ends the session as any spent token does."""
+    return spent.successor_hash == auth.refresh_hash and now - spent.spent_at <= REFRESH_GRACE
+
+
+def _end_session(session: Session, session_id: str) -> NoReturn:
     """A spent refresh token shown again: someone holds a copy. Which of the two is the
     owner cannot be told, so the session ends for both."""
-    spent = session.get(SpentRefreshToken, hashed)
-    if spent is None:
-        return
-    logout(session, spent.session_id)
+    logout(session, session_id)
     session.commit()  # the session ends although this request is refused
     raise AuthFailed("refresh token used twice: the session has ended; log in again")
 

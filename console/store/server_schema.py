@@ -193,7 +193,8 @@ class LoginFailures(Base):
 
 
 class SpentRefreshToken(Base):
-    """A refresh token already exchanged: shown again, it was stolen, and its session ends."""
+    """A refresh token already exchanged: shown again, it was stolen, and its session ends,
+    unless its answer was lost (see `console.central.accounts.REFRESH_GRACE`)."""
 
     __tablename__ = "spent_refresh_tokens"
     __table_args__ = only_on("server")
@@ -201,3 +202,5 @@ class SpentRefreshToken(Base):
     refresh_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("auth_sessions.id"), index=True)
     spent_at: Mapped[utc]
+    # The refresh token it was exchanged for; none for a token replaced unseen by a retry.
+    successor_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -115,7 +115,7 @@ class SyncClient:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise EnrolRefused("bad_address")
-        http = Http(url, self._settings)
+        http = Http(url, self._settings, self._local.clock.heard)
         try:
             enrolled = self._enrolled(http, code.strip(), username, password)
         except Unreachable as error:
@@ -165,7 +165,7 @@ class SyncClient:
         self.sign_out()
         console = Console(self._enrolment.client_id, load_secret(self._data_dir))
         session = Session(username, password, console)
-        http = Http(self._enrolment.server_url, self._settings)
+        http = Http(self._enrolment.server_url, self._settings, self._local.clock.heard)
         try:
             account = self._online(http, session, password)
         except Unreachable:
@@ -237,7 +237,7 @@ class SyncClient:
         """End the session on the server too, if it can be reached."""
         if self._enrolment is None or not session.token:
             return
-        http = Http(self._enrolment.server_url, self._settings)
+        http = Http(self._enrolment.server_url, self._settings, self._local.clock.heard)
         try:
             http.call("POST", "/v1/auth/logout", token=session.token)
         except Unreachable:

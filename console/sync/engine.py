@@ -106,7 +106,7 @@ class Engine:
     # The engine's loop ----------------------------------------------------------------------
 
     def _run(self) -> None:
-        http = Http(self._enrolment.server_url, self._settings)
+        http = Http(self._enrolment.server_url, self._settings, self._local.clock.heard)
         failures = 0
         try:
             while not self._stop.is_set():
@@ -136,6 +136,8 @@ class Engine:
             return
         if not self._session.token:
             self._log_in(http)
+        if self._local.clock.unkept:  # the centre's time, as its answers tell it, for next start
+            self._write(self._local.clock.keep)
         self._push_all(http)
         self._pull_all(http)
         waiting, oldest = self._local.replica.waiting_count()
@@ -333,7 +335,7 @@ class Engine:
         it cannot be had, wake the engine as soon as a pull would bring something (the long
         poll `poke`)."""
         wait = self._settings.poll_fallback
-        http = Http(self._enrolment.server_url, self._settings)
+        http = Http(self._enrolment.server_url, self._settings, self._local.clock.heard)
         live = self._settings.live
         try:
             while not self._stop.is_set():

@@ -4,7 +4,9 @@ read timeouts, bodies sent as UTF-8 JSON, and the answers sorted into what the s
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -17,6 +19,8 @@ JSON = "application/json"
 # The connection broke while the answer's body was coming: no answer either.
 BrokenOff = requests.exceptions.ChunkedEncodingError
 DEFAULT_WAIT = 1.0  # seconds, when a Retry-After says nothing usable
+# A Date header gives whole seconds: the server's time was, on average, half a second later.
+DATE_STEP = timedelta(seconds=0.5)
 
 
 class Unreachable(Exception):
@@ -41,10 +45,14 @@ class Answer:
 
 
 class Http:
-    """The server at `base_url`, for one thread."""
+    """The server at `base_url`, for one thread; `heard` is told the server's time that each
+    answer carries."""
 
-    def __init__(self, base_url: str, settings: Settings) -> None:
+    def __init__(
+        self, base_url: str, settings: Settings, heard: Callable[[datetime], None]
+    ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._heard = heard
         self._timeout = (settings.connect_timeout, settings.read_timeout)
         self.session = requests.Session()  # the live channel streams on it too
         self.session.headers.update(settings.extra_headers)
@@ -74,6 +82,9 @@ class Http:
             )  # fmt: skip
         except (requests.ConnectionError, requests.Timeout, BrokenOff) as error:
             raise Unreachable(type(error).__name__) from error
+        told = _date(response)
+        if told is not None:
+            self._heard(told)
         if response.status_code >= 500 and response.status_code != 503:
             raise Unreachable(f"HTTP {response.status_code}")
         return Answer(response.status_code, _body(response), _retry_after(response))
@@ -94,6 +105,17 @@ def _body(response: requests.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return found if isinstance(found, dict) else {}
+
+
+def _date(response: requests.Response) -> datetime | None:
+    given = response.headers.get("Date")
+    if given is None:
+        return None
+    try:
+        told = parsedate_to_datetime(given)
+    except (TypeError, ValueError):
+        return None
+    return (told if told.tzinfo else told.replace(tzinfo=UTC)) + DATE_STEP
 
 
 def _retry_after(response: requests.Response) -> float | None:

@@ -17,6 +17,7 @@ from console.store.reference_files import load_reference
 from console.store.spelling_cache import load_spellings, save_spellings
 from console.store.uow import UnitOfWork
 from console.workstation.cases import CaseService
+from console.workstation.clock import CentreClock
 from console.workstation.context import Clock, Units
 from console.workstation.drafts import DraftService
 from console.workstation.history import HistoryService
@@ -40,6 +41,7 @@ class LocalConsole:
     cases: CaseService
     drafts: DraftService
     replica: ReplicaService
+    clock: CentreClock
     _engines: tuple[Engine, Engine]
 
     def close(self) -> None:
@@ -63,7 +65,8 @@ def _category_index(reference: ReferenceData, data_dir: Path) -> CategoryIndex:
 
 
 def open_local(data_dir: Path, shipped_reference: Path, clock: Clock = utc_now) -> LocalConsole:
-    """Create or upgrade the database in `data_dir` and load the reference data."""
+    """Create or upgrade the database in `data_dir` and load the reference data; the use
+    cases stamp their work with `clock` put right by the centre's (see CentreClock)."""
     make_private(data_dir)
     path = data_dir / DATABASE_FILE
     # SQLite gives the journal and WAL files the database file's permissions.
@@ -74,15 +77,17 @@ def open_local(data_dir: Path, shipped_reference: Path, clock: Clock = utc_now) 
     write_sessions, read_sessions = session_factory(writer), session_factory(reader)
     units = Units(lambda: UnitOfWork(write_sessions), lambda: UnitOfWork(read_sessions))
     loaded = load_reference(shipped_reference, data_dir)
+    stamps = CentreClock(clock, units)
     return LocalConsole(
         reference=loaded.data,
         reference_problem=loaded.problem,
         categories=_category_index(loaded.data, data_dir),
         setup=SetupService(units),
-        intake=IntakeService(units, loaded.data, clock),
-        history=HistoryService(units, clock),
-        cases=CaseService(units, loaded.data, clock),
-        drafts=DraftService(units, clock),
-        replica=ReplicaService(units, loaded.data, clock),
+        intake=IntakeService(units, loaded.data, stamps),
+        history=HistoryService(units, stamps),
+        cases=CaseService(units, loaded.data, stamps),
+        drafts=DraftService(units, stamps),
+        replica=ReplicaService(units, loaded.data, stamps),
+        clock=stamps,
         _engines=(writer, reader),
     )

@@ -23,6 +23,10 @@ def test_a_login_gives_tokens_that_open_the_api_and_refresh_rotates_them(server:
         assert me.json()["role"] == "call_taker"
         again = http.post("/v1/auth/refresh", json={"refresh_token": body["refresh_token"]})
         assert again.status_code == 200
+        latest = http.post(
+            "/v1/auth/refresh", json={"refresh_token": again.json()["refresh_token"]}
+        )
+        assert latest.status_code == 200
         spent = http.post("/v1/auth/refresh", json={"refresh_token": body["refresh_token"]})
         assert spent.status_code == 401
         old = http.get("/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"})

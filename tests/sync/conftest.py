@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from console.domain.clock import utc_now
 from console.paths import REFERENCE
 from console.sync.api import Settings
+from console.workstation.context import Clock
 from console.workstation.local import open_local
 from tests.postgres import Cluster
 from tests.server.process import Server, start_server
@@ -45,11 +47,14 @@ def workstations(tmp_path: Path, new_console: Path) -> Iterator[Opener]:
     opened: list[Workstation] = []
 
     def open_one(
-        name: str = "console", settings: Settings = QUICK, server_url: str | None = None
+        name: str = "console",
+        settings: Settings = QUICK,
+        server_url: str | None = None,
+        clock: Clock = utc_now,
     ) -> Workstation:
         if not (tmp_path / name).exists():
             shutil.copytree(new_console, tmp_path / name)
-        station = Workstation(tmp_path / name, settings, server_url)
+        station = Workstation(tmp_path / name, settings, server_url, clock)
         opened.append(station)
         return station
 

@@ -163,11 +163,6 @@ def test_a_healed_link_carries_new_requests(
         assert seat.http.get("/readyz").status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the server spends a refresh token when it answers; an answer lost on the way makes"
-    " the console's only refresh token a spent one, and showing it again ends the session",
-)
 def test_a_refresh_whose_answer_was_lost_can_be_tried_again(
     server: Server, proxy: FaultProxy
 ) -> None:

@@ -52,11 +52,6 @@ def test_an_outage_storm_loses_nothing_doubles_nothing_and_every_console_converg
     assert (outcome.conflicts, outcome.rejected) == (0, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a console stamps a case with its own clock, and the server refuses a call time more"
-    " than 5 minutes ahead of its own or before the console's enrolment: the case is rejected",
-)
 def test_consoles_whose_clocks_are_hours_off_change_no_outcome(run_storm: Storm) -> None:
     skews = (timedelta(days=-1), timedelta(hours=-2), timedelta(hours=2))
     plan = Plan(cases=150, outages=3, seconds=4, kills=0, database_restarts=0, instances=1,

@@ -265,16 +265,56 @@ def test_an_access_token_never_outlives_its_session(server: Server) -> None:
         time.sleep(0.05)
 
 
+def refresh(http: httpx.Client, token: str) -> httpx.Response:
+    return http.post("/v1/auth/refresh", json={"refresh_token": token})
+
+
 def test_a_refresh_token_used_twice_ends_the_session_for_thief_and_owner(server: Server) -> None:
     with server.client() as http:
         stolen = login(http, server.user(Role.CALL_TAKER)).json()["refresh_token"]
-        owner = http.post("/v1/auth/refresh", json={"refresh_token": stolen}).json()
+        first = refresh(http, stolen).json()
+        owner = refresh(http, first["refresh_token"]).json()
         assert me(server, owner["access_token"]) == 200
         thief = http.post("/v1/auth/refresh", json={"refresh_token": stolen})
         assert thief.status_code == 401
         assert me(server, owner["access_token"]) == 401
         again = http.post("/v1/auth/refresh", json={"refresh_token": owner["refresh_token"]})
         assert again.status_code == 401
+
+
+def test_a_token_answered_again_after_a_lost_answer_lets_no_thief_in(server: Server) -> None:
+    with server.client() as http:
+        # Within the grace, the token spent last is answered again while its successor is
+        # unused; the successor given in the lost answer is spent in its place.
+        stolen = login(http, server.user(Role.CALL_TAKER)).json()["refresh_token"]
+        lost = refresh(http, stolen).json()
+        owner = refresh(http, stolen).json()
+        assert me(server, owner["access_token"]) == 200
+        assert me(server, lost["access_token"]) == 401
+        # The owner goes on: the thief showing the old token ends the session for both.
+        owner = refresh(http, owner["refresh_token"]).json()
+        assert refresh(http, stolen).status_code == 401
+        assert me(server, owner["access_token"]) == 401
+
+        # The thief first, within the grace: the owner's next refresh ends the session.
+        stolen = login(http, server.user(Role.CALL_TAKER)).json()["refresh_token"]
+        owner = refresh(http, stolen).json()
+        thief = refresh(http, stolen).json()
+        assert refresh(http, owner["refresh_token"]).status_code == 401
+        assert me(server, thief["access_token"]) == 401
+
+        # After the grace, a spent token ends the session although its successor is unused.
+        stolen = login(http, server.user(Role.CALL_TAKER)).json()["refresh_token"]
+        owner = refresh(http, stolen).json()
+        with server.database() as session:
+            session.execute(
+                update(SpentRefreshToken)
+                .where(SpentRefreshToken.refresh_hash == accounts.digest(stolen))
+                .values(spent_at=utc_now() - accounts.REFRESH_GRACE - timedelta(seconds=1))
+            )
+            session.commit()
+        assert refresh(http, stolen).status_code == 401
+        assert me(server, owner["access_token"]) == 401
 
 
 def test_spent_refresh_tokens_are_forgotten_once_their_sessions_have_ended(
