@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from console.central import feed
 from console.domain.workflow import Role
 from console.store.schema import Case, CaseNoteRow
 from console.store.server_schema import Account
@@ -30,6 +31,7 @@ KILLS = 100
 PRELOAD = 1500  # cases on the server before the consoles start: a download of many pages
 DOWNLOAD_PAGE = 50  # small pages while killed, so that a download takes many
 CONVERGE_PAGE = 1000
+SETTLE_TIMEOUT_S = 60.0  # for the server's last transactions to end, before a console converges
 TRAFFIC_EVERY_S = 0.1  # another console's calls, so that the killed one always has a pull
 PACE_S = 0.005  # between the killed console's calls
 SEED = 8
@@ -180,6 +182,11 @@ class Killer:
                 tally.lost |= (tally.saved - cases) | (tally.noted - notes)
 
     def converge(self, data_dir: Path) -> None:
+        """Start the console once more and let it sync to the end, once every change the
+        server committed can be pulled: a pull stops short of a change written by a
+        transaction that began after one still running (a request of a console killed
+        meanwhile, say), and the console would only take it with its next pull."""
+        _settled(self.server)
         run = self.launcher.start(replace(self.order(data_dir, 0), page=CONVERGE_PAGE))
         assert self.launcher.wait(run) == 0, f"the console did not converge: {run.lines[-3:]}"
 
@@ -228,6 +235,16 @@ def test_a_console_killed_at_any_moment_loses_nothing_saved_and_converges(
     for data_dir in (killer.busy, killer.fresh):
         assert _local_copy(data_dir) == server_copy
         assert _pending(data_dir) == 0
+
+
+def _settled(server: Server) -> None:
+    deadline = time.monotonic() + SETTLE_TIMEOUT_S
+    while True:
+        with server.database() as session:
+            if not feed.head(session).pending:
+                return
+        assert time.monotonic() < deadline, "the server's changes stayed out of a pull's sight"
+        time.sleep(0.05)
 
 
 def _local_copy(data_dir: Path) -> set[tuple[str, int]]:
