@@ -12,8 +12,6 @@ from console.domain.numbering import CENTRE_TZ
 from console.sync.api import Left, Link, Stop, SyncState
 from console.ui.sync_status import SyncStatus
 
-NOW = datetime.now(UTC)
-
 
 def hhmm(moment: datetime) -> str:
     return moment.astimezone(CENTRE_TZ).strftime("%H:%M")
@@ -26,21 +24,21 @@ def status(qtbot: QtBot) -> SyncStatus:
     return widget
 
 
-@pytest.mark.parametrize(
-    ("state", "says"),
-    [
-        (SyncState(Link.ONLINE, last_synced_at=NOW), f"Online · last synced {hhmm(NOW)}"),
+def states(now: datetime) -> list[tuple[SyncState, str]]:
+    """Each state and what the bar says of it, at `now` (ages are counted from the clock)."""
+    return [
+        (SyncState(Link.ONLINE, last_synced_at=now), f"Online · last synced {hhmm(now)}"),
         (
             SyncState(
                 Link.OFFLINE,
-                offline_since=NOW - timedelta(minutes=12),
+                offline_since=now - timedelta(minutes=12),
                 waiting=3,
-                oldest_waiting_at=NOW - timedelta(minutes=11, seconds=5),
+                oldest_waiting_at=now - timedelta(minutes=11, seconds=5),
             ),
-            f"Offline since {hhmm(NOW - timedelta(minutes=12))} · 3 waiting, oldest 11 min",
+            f"Offline since {hhmm(now - timedelta(minutes=12))} · 3 waiting, oldest 11 min",
         ),
         (
-            SyncState(Link.SYNCING, progress=(40, 120), waiting=80, oldest_waiting_at=NOW),
+            SyncState(Link.SYNCING, progress=(40, 120), waiting=80, oldest_waiting_at=now),
             "Syncing: 40 of 120 changes sent · 80 waiting, oldest 0 min",
         ),
         (
@@ -55,11 +53,14 @@ def status(qtbot: QtBot) -> SyncStatus:
             SyncState(Link.STOPPED, stopped_reason=Stop.SERVER_TOO_OLD),
             "Sync stopped: the server is older than this console. Call IT support.",
         ),
-    ],
-)
+    ]
+
+
+@pytest.mark.parametrize("which", range(len(states(datetime.now(UTC)))))
 def test_the_status_bar_says_where_the_sync_stands_and_what_to_do(
-    status: SyncStatus, state: SyncState, says: str
+    status: SyncStatus, which: int
 ) -> None:
+    state, says = states(datetime.now(UTC))[which]
     status.show_state(state, enrolled=True)
     assert status.link_label.text() == says
 
