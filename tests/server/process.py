@@ -119,11 +119,21 @@ class Server:
 
 def start_server(database_url: str, folder: Path, *options: str, port: int | None = None) -> Server:
     """`python main.py server … run` on `port` (else a free one), with the server `options`
-    given."""
+    given. A free port that another process took before the server could listen on it is
+    given up for another one: the server answering is always the one started here."""
     engine = create_engine(database_url)
     upgrade_to_head(engine, SERVER)
     engine.dispose()
-    port = port or free_port()
+    server = _launched(database_url, folder, options, port or free_port())
+    while port is None and server.process.poll() is not None and _port_taken(server):
+        server = _launched(database_url, folder, options, free_port())
+    if server.process.poll() is not None:
+        raise RuntimeError("server did not start:\n" + server.log.read_text(errors="replace"))
+    return server
+
+
+def _launched(database_url: str, folder: Path, options: tuple[str, ...], port: int) -> Server:
+    """The server process on `port`, once it answers there, or once it has ended."""
     log = folder / "server.log"
     command = [
         sys.executable,
@@ -148,13 +158,27 @@ def start_server(database_url: str, folder: Path, *options: str, port: int | Non
         )
     server = Server(f"http://127.0.0.1:{port}", database_url, process, log, options)
     deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(server.url + "/readyz", timeout=1).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
+    while process.poll() is None:
+        if _listening(server) and _ready(server):
+            return server
+        if time.monotonic() > deadline:
             server.stop()
             raise RuntimeError("server did not start:\n" + log.read_text(errors="replace"))
         time.sleep(0.1)
+    return server
+
+
+def _listening(server: Server) -> bool:
+    """Whether the server process itself has bound its port (not another process on it)."""
+    return f"running on {server.url} " in server.log.read_text(errors="replace")
+
+
+def _port_taken(server: Server) -> bool:
+    return "address already in use" in server.log.read_text(errors="replace")
+
+
+def _ready(server: Server) -> bool:
+    try:
+        return httpx.get(server.url + "/readyz", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False

@@ -11,11 +11,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from console.central.enrolment import issue_code
+from console.central.enrolment import SEATS, issue_code
 from console.domain.clock import utc_now
 from console.domain.errors import NotFound
 from console.paths import REFERENCE
 from console.store.schema import Case
+from console.store.server_schema import Console
 from console.sync import open_sync, single_writer
 from console.sync.api import Arrived, Settings, SyncState
 from console.sync.client import SyncClient
@@ -60,11 +61,19 @@ def crash(server: Server) -> None:
     server.process.wait()
 
 
-def enrol_code(server: Server) -> str:
+def enrol_code(server: Server, seat: str | None = None) -> str:
+    """A one-time enrolment code for `seat`, else for the first free seat."""
     with server.database() as session:
-        code = issue_code(session, None, 1, "test", utc_now())
+        code = issue_code(session, seat, 1, "test", utc_now())
         session.commit()
     return code
+
+
+def unused_seat(server: Server) -> str:
+    """A seat no console of the server ever held: no case is numbered with it yet."""
+    with server.database() as session:
+        held = set(session.execute(select(Console.seat_code)).scalars())
+    return next(seat for seat in SEATS if seat not in held)
 
 
 class Workstation:

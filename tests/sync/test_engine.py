@@ -13,7 +13,7 @@ from console.sync.api import Link
 from console.workstation.local import DATABASE_FILE
 from tests.server.process import PASSWORD, Server
 from tests.sync.conftest import Opener
-from tests.sync.engines import QUICK, enrol_code, stored, wait_until
+from tests.sync.engines import QUICK, enrol_code, stored, unused_seat, wait_until
 
 
 def test_cases_taken_at_one_console_reach_the_server_once_and_another_console(
@@ -21,10 +21,13 @@ def test_cases_taken_at_one_console_reach_the_server_once_and_another_console(
 ) -> None:
     taker, supervisor = centre.user(Role.CALL_TAKER), centre.user(Role.SUPERVISOR)
     first, second = workstations("first"), workstations("second")
-    first.writer.submit(lambda: first.local.setup.configure("001", "王芳")).result()
+    # Set up standalone for the seat it is then enrolled at, as the centre's IT does.
+    seat = unused_seat(centre)
+    first.writer.submit(lambda: first.local.setup.configure(seat, "王芳")).result()
     before = first.take_call("联网之前受理：来电人反映小区门口积水。")
     assert (first.sync.state().link, first.sync.state().waiting) == (Link.STANDALONE, 0)
-    enrolled = first.sync.connect(centre.url, code=enrol_code(centre))
+    enrolled = first.sync.connect(centre.url, code=enrol_code(centre, seat))
+    assert enrolled.seat_code == seat
     assert first.sync.enrolment == enrolled
     other = second.sync.connect(centre.url, username=supervisor, password=PASSWORD)
     assert other.seat_code != enrolled.seat_code
