@@ -9,6 +9,7 @@ import pytest
 
 from console.domain.workflow import Role
 from tests.postgres import Cluster
+from tests.server.listening import Listener
 from tests.server.process import Server, start_server
 from tests.server.seats import Crew, Seats
 from tests.server.workstation import Workstation
@@ -68,3 +69,12 @@ def workstation(server: Server, tmp_path: Path) -> Iterator[Workstation]:
     opened = Workstation(server, tmp_path / "console", server.user(Role.CALL_TAKER))
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def listeners() -> Iterator[list[Listener]]:
+    """Live streams a test opens, closed after it."""
+    opened: list[Listener] = []
+    yield opened
+    for listener in opened:
+        listener.close()

@@ -34,14 +34,6 @@ def pair(
     second.stop()
 
 
-@pytest.fixture
-def listeners() -> Iterator[list[Listener]]:
-    opened: list[Listener] = []
-    yield opened
-    for listener in opened:
-        listener.close()
-
-
 def following(listeners: list[Listener], *seats: Seat, on: Server | None = None) -> list[Listener]:
     """Each seat's console caught up and following the channel (of `on`, else its own)."""
     server = on or seats[0].server

@@ -35,14 +35,6 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     running.stop()
 
 
-@pytest.fixture
-def listeners() -> Iterator[list[Listener]]:
-    opened: list[Listener] = []
-    yield opened
-    for listener in opened:
-        listener.close()
-
-
 def test_live_refuses_bad_cursors_agencies_and_strangers(small: Server, seats: Seats) -> None:
     seat = seats.open(small)
     forged = feed.encode(feed.Cursor(feed.Position(1, 2))).replace("e", "x")
