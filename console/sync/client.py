@@ -123,7 +123,11 @@ class SyncClient:
         finally:
             http.close()
         if enrolled.status != 201 or "console_secret" not in enrolled.body:
-            raise EnrolRefused(ENROL_REFUSALS.get(enrolled.status, "bad_address"))
+            log.warning("enrolment refused: HTTP %s", enrolled.status)
+            busy = enrolled.status == 429 or enrolled.status >= 500  # worth trying again later
+            raise EnrolRefused(
+                ENROL_REFUSALS.get(enrolled.status, "unreachable" if busy else "bad_address")
+            )
         new = enrolled.body
         save_secret(self._data_dir, new["console_secret"])
 
