@@ -70,7 +70,7 @@ class Engine:
         on_enrolled: Callable[[Enrolment], None],
     ) -> None:
         self._local, self._write_job, self._settings = local, write, settings
-        self._enrolment, self._session, self._data_dir = enrolment, session, data_dir
+        self._enrolment, self._data_dir = enrolment, data_dir
         self.session = session
         self._publisher = publisher
         self._on_stopped, self._on_enrolled = on_stopped, on_enrolled
@@ -134,7 +134,7 @@ class Engine:
     def _cycle(self, http: Http) -> None:
         if self._stop.is_set():
             return
-        if not self._session.token:
+        if not self.session.token:
             self._log_in(http)
         if self._local.clock.unkept:  # the centre's time, as its answers tell it, for next start
             self._write(self._local.clock.keep)
@@ -193,19 +193,19 @@ class Engine:
 
     def _log_in(self, http: Http) -> None:
         """Sign in online: after a sign-in against the local verifier, or a new enrolment."""
-        answer = self._session.log_in(http)
+        answer = self.session.log_in(http)
         if answer.status == 401:
             raise Stopped(Stop.ACCOUNT_DISABLED, "the server no longer lets this user in")
         self._refused(answer)
 
     def _authed(self, http: Http, method: str, path: str, **kwargs: Any) -> Answer:
-        answer = http.call(method, path, token=self._session.token, **kwargs)
+        answer = http.call(method, path, token=self.session.token, **kwargs)
         if answer.status == 401:
-            refreshed = self._session.refresh(http)
+            refreshed = self.session.refresh(http)
             if refreshed.status == 401:
                 raise Stopped(Stop.SESSION_ENDED, "the session ended")
             self._refused(refreshed)
-            answer = http.call(method, path, token=self._session.token, **kwargs)
+            answer = http.call(method, path, token=self.session.token, **kwargs)
             if answer.status == 401:
                 raise Stopped(Stop.SESSION_ENDED, "the session ended")
         self._refused(answer)
@@ -254,7 +254,7 @@ class Engine:
 
     def _body(self, batch: list[Queued], limit: int) -> dict[str, Any]:
         mutations = [{"mid": q.mid, "name": q.name, "args": q.args} for q in batch]
-        body = {"client_id": self._session.console.client_id, "mutations": mutations}
+        body = {"client_id": self.session.console.client_id, "mutations": mutations}
         while len(mutations) > 1 and encoded_size(body) > limit:
             del mutations[len(mutations) // 2 :]
         return body
@@ -278,7 +278,7 @@ class Engine:
                 new["client_id"], new["seat_code"], new["last_case_no"]
             )
         )
-        self._session.renewed(Console(new["client_id"], new["console_secret"]))
+        self.session.renewed(Console(new["client_id"], new["console_secret"]))
         self._enrolment = Enrolment(self._enrolment.server_url, new["client_id"], new["seat_code"])
         self._on_enrolled(self._enrolment)
         log.warning("enrolled again as a new console after mutation number reuse")
@@ -350,7 +350,7 @@ class Engine:
     def _look(self, http: Http, live: bool, wait: float) -> bool:
         """One look for changes; whether to follow the live channel next time."""
         cursor = self._local.replica.cursor()
-        if not self._session.token or cursor is None:  # before the first download
+        if not self.session.token or cursor is None:  # before the first download
             self._stop.wait(min(wait, FIRST_LOOK))
         elif live:
             return self._follow(http, cursor)
@@ -363,7 +363,7 @@ class Engine:
         stream = Live(
             http.session,
             self._enrolment.server_url,
-            self._session.token,
+            self.session.token,
             cursor,
             self._settings.connect_timeout,
             max(self._settings.read_timeout, LIVE_SILENCE),
@@ -397,7 +397,7 @@ class Engine:
         self._cycled.wait(self._settings.poll_fallback)
 
     def _poke(self, http: Http, cursor: str, wait: float) -> None:
-        token = self._session.token
+        token = self.session.token
         try:
             answer = http.call(
                 "GET",
