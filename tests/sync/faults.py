@@ -79,6 +79,10 @@ class Connection:
     upstream: asyncio.StreamWriter | None = None
     faults: Faults | None = None
     closed: bool = False
+    # Directions whose bytes a black hole swallowed: they never pass again. A real network
+    # loses a connection that way, never a stretch out of the middle of its stream (TCP would
+    # deliver nothing after the gap).
+    swallowed: set[Direction] = field(default_factory=set)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def end(self, reset: bool) -> None:
@@ -223,7 +227,8 @@ class FaultProxy:
             while data := await reader.read(65536):
                 faults = self._faults_of(connection)
                 fault = faults.of(direction)
-                if fault is Fault.BLACKHOLE:
+                if fault is Fault.BLACKHOLE or direction in connection.swallowed:
+                    connection.swallowed.add(direction)
                     continue
                 if fault is Fault.RESET:
                     connection.end(reset=True)

@@ -4,6 +4,8 @@ to a console's requests what the network would, and healing brings the link back
 from __future__ import annotations
 
 import dataclasses
+import json
+import socket
 import time
 from collections.abc import Iterator
 
@@ -72,6 +74,29 @@ def test_a_black_hole_holds_the_request_until_the_console_gives_up(
         seat.send(batch)
     assert ledger(server, seat.client_id) == applied
     assert seat.send(batch).json()["last_mid"] == 1
+
+
+def test_a_request_begun_in_a_black_hole_is_never_answered_after_the_heal(
+    seat: Seat, proxy: FaultProxy
+) -> None:
+    """The rest of a request whose beginning was lost does not reach the server as a request
+    of its own (which it would answer 400, a malformed request): as over a real network, the
+    connection stays dead and the console gives up on it."""
+    batch, _ = push_one(seat)
+    body = json.dumps({"client_id": seat.client_id, "mutations": batch}).encode()
+    head = (
+        "POST /v1/sync/push HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Authorization: {seat.http.headers['Authorization']}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    host, port = proxy.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=1.0) as sock:
+        with proxy.outage(Faults(up=Fault.BLACKHOLE)):
+            sock.sendall(head)
+            time.sleep(0.2)  # read by the proxy apart from what follows
+        sock.sendall(body)
+        with pytest.raises(TimeoutError):
+            sock.recv(1)
 
 
 def test_a_reset_breaks_open_connections_and_refuses_new_ones_until_healed(
