@@ -8,13 +8,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Table,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import Session, aliased
 
 from console.store.schema import Case, OutboxRow
 
 PENDING = "pending"
+APPLIED = "applied"
 PROBLEMS = ("conflict", "rejected")
+_RESOLVED = tuple((state, OutboxRow.resolved_at) for state in PROBLEMS)
 
 
 @dataclass(frozen=True)
@@ -149,6 +161,37 @@ class OutboxRepository:
         for case_id, name, args in self._session.execute(query):
             found.setdefault(case_id, []).append((name, json.loads(args)))
         return found
+
+    def prune(self, settled_before: datetime, limit: int) -> int:
+        """Forget at most `limit` of the oldest mutations settled before `settled_before`:
+        answered `applied` then, or a conflict or rejection the user dealt with then. Unsent
+        mutations and problems nobody dealt with are kept, and so is every later mutation of
+        a case with such a problem (a case's badge is its newest mutation's). The numbering
+        goes on after the highest number ever given, whatever is forgotten (AUTOINCREMENT
+        keeps its mark apart from the rows). How many were forgotten."""
+        problem = aliased(OutboxRow)
+        open_problem_before = exists().where(
+            problem.case_id == OutboxRow.case_id,
+            problem.mid < OutboxRow.mid,
+            problem.state.in_(PROBLEMS),
+            problem.resolved_at.is_(None),
+        )
+        forgotten = 0
+        # Each state on its own, so that the (state, mid) index is walked in order and the
+        # walk stops at the chunk's end.
+        for state, settled_at in ((APPLIED, OutboxRow.answered_at), *_RESOLVED):
+            chosen = (
+                select(OutboxRow.mid)
+                .where(OutboxRow.state == state, settled_at < settled_before)
+                .where(~open_problem_before)
+                .order_by(OutboxRow.mid)
+                .limit(limit - forgotten)
+            )
+            result = self._session.execute(delete(OutboxRow).where(OutboxRow.mid.in_(chosen)))
+            forgotten += int(result.rowcount)  # type: ignore[attr-defined]
+            if forgotten >= limit:
+                break
+        return forgotten
 
     def restart_numbering(self) -> int:
         """Number the pending mutations 1, 2, 3… again, in their order, for a new enrolment;

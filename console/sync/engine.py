@@ -2,8 +2,9 @@
 and waits; the watcher asks the server to say when there is something to pull.
 
 Every answer of SYNC.md has its move here: results stored on their outbox rows, `gap` sends
-again from the number asked, `mid_reused` renews the enrolment and sends again, 413 halves
-the batch, 408 sends again, 429 and 503 wait as told, 401 refreshes the session, 422 stops.
+again from the number asked (or renews the enrolment if those are forgotten here),
+`mid_reused` renews the enrolment and sends again, 413 halves the batch, 408 sends again, 429
+and 503 wait as told, 401 refreshes the session, 422 stops.
 No answer at all is "offline": tried again after a growing, jittered wait.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -27,6 +29,7 @@ from console.sync.http import DEFAULT_WAIT, Answer, Http, Unreachable, encoded_s
 from console.sync.live import Behind, Live, LiveRefused
 from console.sync.state import Publisher
 from console.workstation.local import LocalConsole
+from console.workstation.replica import PRUNE_CHUNK
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,6 +43,7 @@ LIVE_SILENCE = 40.0
 POKE_LONGEST = 25.0  # seconds the server holds a long poll at most
 FIRST_LOOK = 1.0  # seconds between looks for the first download's end, to follow on from it
 PROBLEMS = ("conflict", "rejected")
+PRUNE_EVERY = 3600.0  # seconds between two clear-outs of the outbox's old answers
 
 
 class Stopped(Exception):
@@ -78,6 +82,7 @@ class Engine:
         self._wake = threading.Event()
         self._cycled = threading.Event()
         self._live: Live | None = None
+        self._pruned_at: float | None = None
         self._threads = [
             threading.Thread(target=self._run, name="sync-engine", daemon=True),
             threading.Thread(target=self._watch, name="sync-watch", daemon=True),
@@ -140,6 +145,7 @@ class Engine:
             self._write(self._local.clock.keep)
         self._push_all(http)
         self._pull_all(http)
+        self._prune()
         waiting, oldest = self._local.replica.waiting_count()
         self._publisher.update(
             link=Link.ONLINE,
@@ -153,6 +159,16 @@ class Engine:
             detail="",
         )
         self._cycled.set()
+
+    def _prune(self) -> None:
+        """Forget the outbox's long-settled mutations, at the first cycle and hourly after, a
+        chunk per write: a save queued meanwhile waits for one chunk at most."""
+        now = time.monotonic()
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        while not self._stop.is_set() and self._write(self._local.replica.prune) == PRUNE_CHUNK:
+            pass
 
     def _backoff(self, failures: int) -> float:
         """Capped exponential, the upper half of it drawn at random: consoles that lost the
@@ -232,6 +248,13 @@ class Engine:
             batch = self._local.replica.next_batch(count, start)
             if not batch:
                 return
+            if start is not None and batch[0].mid > start:
+                # The server lost numbers it had answered (its database went back in time)
+                # and this console no longer keeps them: go on as a new console.
+                self._renew(http, "the server lost mutations no longer kept here")
+                total, _ = self._local.replica.waiting_count()
+                start = None
+                continue
             body = self._body(batch, limit)
             self._publisher.update(link=Link.SYNCING, progress=(sent, max(total, sent)))
             answer = self._authed(http, "POST", "/v1/sync/push", body=body)
@@ -243,7 +266,7 @@ class Engine:
             elif answer.status == 409 and answer.code == "gap":
                 start = int(answer.body["expected"])
             elif answer.status == 409 and answer.code == "mid_reused":
-                self._renew(http)
+                self._renew(http, "mutation number reuse")
                 total, _ = self._local.replica.waiting_count()
                 start = None
             elif answer.status == 413:
@@ -265,9 +288,9 @@ class Engine:
         problems = sum(1 for r in results if r.get("status") in PROBLEMS)
         self._publisher.arrived(Arrived(frozenset((changed | sent) - {""}), (), problems))
 
-    def _renew(self, http: Http) -> None:
-        """The database went back in time: a new enrolment on the same seat, the unsent work
-        numbered again for it, a new sign-in (SYNC.md)."""
+    def _renew(self, http: Http, why: str) -> None:
+        """This database or the server's went back in time: a new enrolment on the same seat,
+        the unsent work numbered again for it, a new sign-in (SYNC.md)."""
         answer = self._authed(http, "POST", "/v1/consoles/renew")
         if answer.status != 201:
             raise Stopped(Stop.CONSOLE_RETIRED, f"renewal answered {answer.status}")
@@ -281,7 +304,7 @@ class Engine:
         self.session.renewed(Console(new["client_id"], new["console_secret"]))
         self._enrolment = Enrolment(self._enrolment.server_url, new["client_id"], new["seat_code"])
         self._on_enrolled(self._enrolment)
-        log.warning("enrolled again as a new console after mutation number reuse")
+        log.warning("enrolled again as a new console after %s", why)
         self._log_in(http)
 
     # Pull -------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table
@@ -26,6 +26,10 @@ from console.workstation.cases import queue_edit
 from console.workstation.context import Clock, Operator, Units
 
 CURSOR = "sync.cursor"
+# How long a mutation the server settled is kept after it was answered (or its problem dealt
+# with); then it is forgotten, a chunk of them per write transaction.
+ANSWERS_KEPT = timedelta(days=30)
+PRUNE_CHUNK = 500
 _LISTS = {"notes": NOTES, "events": EVENTS, "assisting_agencies": ASSISTING}
 
 
@@ -135,6 +139,14 @@ class ReplicaService:
         mine: dict[str, Any] = queued.args.get("set", {})
         now = uow.replica.fields(case_id, list(mine)) or {}
         return {name: before[name] for name in mine if name in before and now[name] == mine[name]}
+
+    def prune(self) -> int:
+        """Forget a chunk of the mutations settled more than ANSWERS_KEPT ago (see
+        OutboxRepository.prune); how many: a full chunk means there may be more."""
+        with self._units.write() as uow:
+            forgotten = uow.outbox.prune(self._clock() - ANSWERS_KEPT, PRUNE_CHUNK)
+            uow.commit()
+        return forgotten
 
     # Pull -------------------------------------------------------------------------------------
 

@@ -14,16 +14,17 @@ from sqlalchemy import func, select
 from console.central.enrolment import SEATS, issue_code
 from console.domain.clock import utc_now
 from console.domain.errors import NotFound
+from console.domain.workflow import Role
 from console.paths import REFERENCE
 from console.store.schema import Case
 from console.store.server_schema import Console
 from console.sync import open_sync, single_writer
-from console.sync.api import Arrived, Settings, SyncState
+from console.sync.api import Arrived, Enrolment, Settings, SyncState
 from console.sync.client import SyncClient
 from console.workstation.context import Clock, Operator
 from console.workstation.local import LocalConsole, open_local
 from tests.forms import COMPLAINT
-from tests.server.process import Server
+from tests.server.process import PASSWORD, Server
 
 # Short waits, so that a test about an outage lasts seconds, not minutes.
 QUICK = Settings(
@@ -74,6 +75,14 @@ def unused_seat(server: Server) -> str:
     with server.database() as session:
         held = set(session.execute(select(Console.seat_code)).scalars())
     return next(seat for seat in SEATS if seat not in held)
+
+
+def enrol_and_sign_in(server: Server, station: Workstation, username: str = "") -> Enrolment:
+    """Enrol `station` with `server` on the first free seat and sign `username` in there (a new
+    call-taker if none is named); the enrolment."""
+    enrolled = station.sync.connect(server.url, code=enrol_code(server))
+    station.sync.sign_in(username or server.user(Role.CALL_TAKER), PASSWORD)
+    return enrolled
 
 
 class Workstation:
