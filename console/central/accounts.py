@@ -10,8 +10,10 @@ Refreshing spends the refresh token; one shown again was copied, so the whole se
 the thief's tokens stop working with the owner's. Only a retry of a refresh whose answer was
 lost is answered again: the token spent last, within `REFRESH_GRACE`, while the token given for
 it has never been shown. Failed logins are throttled per (name,
-address) and per address (see `throttle`), and an unknown or disabled name costs the same
-Argon2 time as a real one, so the answer's time does not tell which names exist.
+address) and per address (see `throttle`), and an unknown name costs the same Argon2 time as
+a real one, so the answer's time does not tell which names exist. A disabled account is
+refused as such only to whoever gives its right password; any other is told only that the
+credentials are wrong.
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ _hasher = PasswordHasher()  # Argon2id with the library's RFC 9106 low-memory pr
 
 class AuthFailed(ConsoleError):
     """Wrong user name or password, a disabled account, or an unknown or expired token."""
+
+
+class AccountDisabled(ConsoleError):
+    """The password is right, but the account is disabled."""
 
 
 class TooManyAttempts(ConsoleError):
@@ -150,8 +156,8 @@ def create_account(
 
 
 def login(session: Session, attempt: LoginAttempt, now: datetime) -> Tokens:
-    """New session tokens; refused alike for a wrong name, password or console secret, a
-    disabled account or a retired console."""
+    """New session tokens; refused alike for a wrong name, password or console secret or a
+    retired console; as disabled for a disabled account's right password."""
     keys = throttle.Keys.of(attempt.username, attempt.address, attempt.shared_address)
     wait = throttle.wait(session, keys, now)
     if wait is not None:
@@ -169,13 +175,18 @@ def login(session: Session, attempt: LoginAttempt, now: datetime) -> Tokens:
 
 
 def _verified(session: Session, username: str, password: str) -> Account | None:
-    """The account, if it may log in with this password. An unknown or disabled name is
-    checked against a dummy hash, so that it takes as long as a real one."""
+    """The account, if it may log in with this password. An unknown name is checked against
+    a dummy hash, so that it takes as long as a real one; a disabled account's right password
+    raises AccountDisabled."""
     account = session.execute(select(Account).where(Account.username == username)).scalar()
-    if account is None or account.disabled:
+    if account is None:
         _verify(_dummy_hash(), password)
         return None
-    return account if _verify(account.password_hash, password) else None
+    if not _verify(account.password_hash, password):
+        return None
+    if account.disabled:
+        raise AccountDisabled(f"the account {username} is disabled")
+    return account
 
 
 @functools.cache

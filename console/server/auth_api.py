@@ -73,10 +73,14 @@ def _out(tokens: Tokens, now_s: float) -> TokensOut:
 
 LOGIN_REFUSALS: dict[int | str, dict[str, Any]] = {
     401: {
-        "description": "wrong name, password or console secret, disabled account, or "
-        "unknown or retired console: one answer for all"
+        "description": "wrong name, password or console secret, or unknown or retired "
+        "console: one answer for all"
     },
-    403: {"description": "a console's session is for staff: an agency logs in without one"},
+    403: {
+        "description": "`account_disabled`: the password is right but the account is disabled "
+        "(said to no one without the right password); `forbidden`: a console's session is "
+        "for staff, an agency logs in without one"
+    },
     429: {
         "description": "too many failed logins for this name from this address, or from this "
         "address; other addresses are not slowed",
@@ -101,6 +105,8 @@ def login(body: Login, request: Request, db: Db, at: Now) -> TokensOut:
     )
     try:
         tokens = accounts.login(db, attempt, at)
+    except accounts.AccountDisabled as refusal:
+        raise ApiError(403, "account_disabled", "this account is disabled") from refusal
     except accounts.ConsoleNeedsStaff as refusal:
         raise ApiError(403, "forbidden", str(refusal)) from refusal
     db.commit()

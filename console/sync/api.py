@@ -34,6 +34,9 @@ class Stop(StrEnum):
     """Why sync stopped, each with a message the UI words and a thing the user can do."""
 
     ACCOUNT_DISABLED = "account_disabled"  # signed out; unsent work kept
+    # The centre refused a sign-in let in offline (another password, a retired console):
+    # signed out; unsent work kept.
+    SIGN_IN_REFUSED = "sign_in_refused"
     SESSION_ENDED = "session_ended"  # sign in again
     CONSOLE_RETIRED = "console_retired"  # the centre retired this workstation: connect again
     PROTOCOL = "protocol"  # the server refused a request as malformed: a bug, logged
@@ -125,7 +128,8 @@ class SignInRefused(Exception):
 
 
 class EnrolRefused(Exception):
-    """reason: unreachable | bad_code | not_allowed | wrong_credentials | bad_address."""
+    """reason: unreachable | bad_code | not_allowed | wrong_credentials | disabled |
+    bad_address."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)

@@ -152,6 +152,8 @@ class SyncClient:
         )
         if login.status in (401, 422, 429):
             raise EnrolRefused("wrong_credentials")
+        if login.status == 403 and login.code == "account_disabled":
+            raise EnrolRefused("disabled")
         if not login.ok:
             return login
         token = str(login.body["access_token"])
@@ -187,6 +189,9 @@ class SyncClient:
             raise Unreachable("the server is busy")
         if answer.status in (401, 422):
             raise SignInRefused("wrong_credentials")
+        if answer.status == 403 and answer.code == "account_disabled":
+            self._write(lambda: self._local.replica.forget(session.username))
+            raise SignInRefused("disabled")
         if not answer.ok:
             raise SignInRefused("not_allowed")
         me = http.call("GET", "/v1/me", token=session.token).body
@@ -252,7 +257,7 @@ class SyncClient:
     def _on_stopped(self, reason: Stop) -> None:
         """The engine stopped for good: a user the server no longer lets in is signed out and
         can no longer sign in here offline; the unsent work stays."""
-        if reason is not Stop.ACCOUNT_DISABLED:
+        if reason not in (Stop.ACCOUNT_DISABLED, Stop.SIGN_IN_REFUSED):
             return
         with self._lock:
             engine, self._engine, account, self._account = self._engine, None, self._account, None

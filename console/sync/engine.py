@@ -210,8 +210,10 @@ class Engine:
     def _log_in(self, http: Http) -> None:
         """Sign in online: after a sign-in against the local verifier, or a new enrolment."""
         answer = self.session.log_in(http)
+        if answer.status == 403 and answer.code == "account_disabled":
+            raise Stopped(Stop.ACCOUNT_DISABLED, "the server says this account is disabled")
         if answer.status == 401:
-            raise Stopped(Stop.ACCOUNT_DISABLED, "the server no longer lets this user in")
+            raise Stopped(Stop.SIGN_IN_REFUSED, "the server no longer lets this user in here")
         self._refused(answer)
 
     def _authed(self, http: Http, method: str, path: str, **kwargs: Any) -> Answer:

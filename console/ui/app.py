@@ -83,6 +83,10 @@ class Opened:
     sync: Sync
 
 
+# The sync's stops after which the console asks for a sign-in again.
+SIGNED_OUT = (Stop.ACCOUNT_DISABLED, Stop.SIGN_IN_REFUSED, Stop.SESSION_ENDED)
+
+
 # Why the console asks for a sign-in again while it runs.
 def _stop_notice(reason: Stop | None) -> str:
     if reason is Stop.ACCOUNT_DISABLED:
@@ -90,6 +94,12 @@ def _stop_notice(reason: Stop | None) -> str:
             "MainWindow",
             "The centre disabled your account, so you were signed out. Your unsent work is "
             "kept and is sent when someone signs in at this seat.",
+        )
+    if reason is Stop.SIGN_IN_REFUSED:
+        return translate(
+            "MainWindow",
+            "The centre did not accept your sign-in, so you were signed out. Your unsent work "
+            "is kept and is sent when someone signs in at this seat.",
         )
     return translate("MainWindow", "Your session ended. Sign in again; nothing saved is lost.")
 
@@ -265,7 +275,7 @@ class ConsoleApp:
 
     def _on_link_state_changed(self, state: SyncState) -> None:
         stopped = state.link is Link.STOPPED
-        if stopped and state.stopped_reason in (Stop.ACCOUNT_DISABLED, Stop.SESSION_ENDED):
+        if stopped and state.stopped_reason in SIGNED_OUT:
             self._ask_sign_in(_stop_notice(state.stopped_reason))
 
     def _quit_unless_ready(self) -> None:

@@ -48,6 +48,7 @@ def enrol_refusal(reason: str, server_url: str) -> str:
             "must sign in here.",
         ),
         "wrong_credentials": translate("FirstStartDialog", "Wrong user name or password."),
+        "disabled": translate("FirstStartDialog", "This account is disabled. Ask your supervisor."),
         "bad_address": translate(
             "FirstStartDialog",
             "Not a server address. Write it as IT gave it, like https://12345.example.gov.cn",

@@ -137,6 +137,10 @@ class SyncStatus(QWidget):
                 "Sync stopped: your account was disabled. Your unsent work is kept; "
                 "ask your supervisor."
             ),
+            Stop.SIGN_IN_REFUSED: self.tr(
+                "Sync stopped: the centre did not accept your sign-in. Your unsent work is "
+                "kept; sign in again."
+            ),
             Stop.SESSION_ENDED: self.tr("Sync stopped: your session ended. Sign in again."),
             Stop.CONSOLE_RETIRED: self.tr(
                 "Sync stopped: the centre retired this workstation. Connect it again (Centre menu)."

@@ -275,87 +275,87 @@
 <context>
     <name>Conflicts</name>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="45"/>
+        <location filename="../../console/ui/conflicts.py" line="49"/>
         <source>The centre could not accept a value. Open the case and correct the field named below, then save again.</source>
         <translation>中心无法接受其中一项内容。请打开工单，改正下面所列的字段后再保存。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="50"/>
+        <location filename="../../console/ui/conflicts.py" line="54"/>
         <source>The centre found the case incomplete. Open it and complete the fields named below.</source>
         <translation>中心认为工单内容不完整。请打开工单，补全下面所列的字段。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="54"/>
+        <location filename="../../console/ui/conflicts.py" line="58"/>
         <source>The case had moved on at the centre, so this step was no longer possible. Open the case to see where it stands now.</source>
         <translation>该工单在中心已进入下一环节，此操作已无法执行。请打开工单查看当前状态。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="59"/>
+        <location filename="../../console/ui/conflicts.py" line="63"/>
         <source>The case was reassigned to someone else, so this change was not applied. Tell the case&apos;s new owner if it still matters.</source>
         <translation>该工单已转交他人，此修改未生效。如仍有必要，请告知工单的新负责人。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="64"/>
+        <location filename="../../console/ui/conflicts.py" line="68"/>
         <source>Your account may not make this change. Ask your supervisor.</source>
         <translation>您的账号无权进行此修改。请联系班长。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="67"/>
+        <location filename="../../console/ui/conflicts.py" line="71"/>
         <source>The centre does not know this case. Call IT support.</source>
         <translation>中心没有这张工单。请联系技术支持。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="74"/>
+        <location filename="../../console/ui/conflicts.py" line="78"/>
         <source>The centre refused this change (%1). Call IT support.</source>
         <translation>中心拒绝了此修改（%1）。请联系技术支持。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="82"/>
+        <location filename="../../console/ui/conflicts.py" line="86"/>
         <source>%1: you wrote “%2”, but %3 had already changed it to “%4”. Kept: “%4”; yours was not applied.</source>
         <translation>%1：您填写的是“%2”，但 %3 已先改为“%4”。保留：“%4”；您的修改未生效。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="93"/>
+        <location filename="../../console/ui/conflicts.py" line="97"/>
         <source>Your text was added to the case as a note.</source>
         <translation>您填写的内容已作为备注加入工单。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="101"/>
+        <location filename="../../console/ui/conflicts.py" line="105"/>
         <source>Case %1 · changed on this console at %2 · the centre answered at %3</source>
         <translation>工单 %1 · 本机修改于 %2 · 中心答复于 %3</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="113"/>
+        <location filename="../../console/ui/conflicts.py" line="117"/>
         <source>This case now has the number %1. Give the caller this number if they call back; the old one is no longer valid.</source>
         <translation>本工单的编号已改为 %1。来电人再次来电时请告知此编号，原编号已作废。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="126"/>
+        <location filename="../../console/ui/conflicts.py" line="130"/>
         <source>Field: %1</source>
         <translation>字段：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="131"/>
+        <location filename="../../console/ui/conflicts.py" line="135"/>
         <source>%1: “%2” was not applied; the case keeps “%3”.</source>
         <translation>%1：“%2”未生效；工单仍为“%3”。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="140"/>
+        <location filename="../../console/ui/conflicts.py" line="144"/>
         <source>Someone changed this case at the centre while this console was offline:</source>
         <translation>本机离线期间，有人在中心修改了本工单：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="148"/>
+        <location filename="../../console/ui/conflicts.py" line="152"/>
         <source>Applied from the same change: %1.</source>
         <translation>同一次修改中已生效的：%1。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="175"/>
+        <location filename="../../console/ui/conflicts.py" line="179"/>
         <source>Rejected</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="177"/>
+        <location filename="../../console/ui/conflicts.py" line="181"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
@@ -363,42 +363,42 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="287"/>
+        <location filename="../../console/ui/conflicts.py" line="301"/>
         <source>Conflicts and rejected changes</source>
         <translation>冲突与被拒绝的修改</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="289"/>
+        <location filename="../../console/ui/conflicts.py" line="303"/>
         <source>Nothing to look at: every change was taken as it was made.</source>
         <translation>没有需要处理的内容：所有修改均已按原样生效。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="291"/>
+        <location filename="../../console/ui/conflicts.py" line="305"/>
         <source>Changes the centre did not take as they were made, newest first.</source>
         <translation>中心未按原样接受的修改，最新的在前。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="293"/>
+        <location filename="../../console/ui/conflicts.py" line="307"/>
         <source>&amp;Apply mine again</source>
         <translation>重新应用我的修改(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="296"/>
+        <location filename="../../console/ui/conflicts.py" line="310"/>
         <source>&amp;Dismiss</source>
         <translation>知道了(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="296"/>
+        <location filename="../../console/ui/conflicts.py" line="310"/>
         <source>&amp;Keep theirs</source>
         <translation>保留对方的(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="297"/>
+        <location filename="../../console/ui/conflicts.py" line="311"/>
         <source>&amp;Open case</source>
         <translation>打开工单(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/conflicts.py" line="298"/>
+        <location filename="../../console/ui/conflicts.py" line="312"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
@@ -427,122 +427,127 @@
     </message>
     <message>
         <location filename="../../console/ui/first_start.py" line="51"/>
+        <source>This account is disabled. Ask your supervisor.</source>
+        <translation>此账号已停用。请联系班长。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/first_start.py" line="54"/>
         <source>Not a server address. Write it as IT gave it, like https://12345.example.gov.cn</source>
         <translation>不是有效的服务器地址。请按技术人员提供的格式填写，如 https://12345.example.gov.cn</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="56"/>
+        <location filename="../../console/ui/first_start.py" line="59"/>
         <source>The centre refused: %1</source>
         <translation>中心拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="73"/>
+        <location filename="../../console/ui/first_start.py" line="76"/>
         <source>Welcome to the 12345 Hotline Console</source>
         <translation>欢迎使用 12345 热线坐席工作台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="77"/>
+        <location filename="../../console/ui/first_start.py" line="80"/>
         <source>Standa&amp;lone: cases stay on this computer</source>
         <translation>单机使用：工单只保存在本机(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="79"/>
+        <location filename="../../console/ui/first_start.py" line="82"/>
         <source>C&amp;onnect to the centre</source>
         <translation>接入中心(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="97"/>
+        <location filename="../../console/ui/first_start.py" line="100"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="101"/>
+        <location filename="../../console/ui/first_start.py" line="104"/>
         <source>How does this workstation work?</source>
         <translation>本工作台如何使用？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="114"/>
+        <location filename="../../console/ui/first_start.py" line="117"/>
         <source>Before the first call, say who is at this seat.</source>
         <translation>接听第一个来电前，请登记本坐席的坐席号和姓名。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="117"/>
+        <location filename="../../console/ui/first_start.py" line="120"/>
         <source>Seat code</source>
         <translation>坐席号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="122"/>
-        <location filename="../../console/ui/first_start.py" line="129"/>
+        <location filename="../../console/ui/first_start.py" line="125"/>
+        <location filename="../../console/ui/first_start.py" line="132"/>
         <source>Your name</source>
         <translation>您的姓名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="127"/>
+        <location filename="../../console/ui/first_start.py" line="130"/>
         <source>Seat code (3 digits)</source>
         <translation>坐席号（3 位数字）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="140"/>
+        <location filename="../../console/ui/first_start.py" line="143"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="144"/>
+        <location filename="../../console/ui/first_start.py" line="147"/>
         <source>Enrolment code</source>
         <translation>登记码</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="147"/>
+        <location filename="../../console/ui/first_start.py" line="150"/>
         <source>Supervisor&apos;s user name</source>
         <translation>班长用户名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="150"/>
+        <location filename="../../console/ui/first_start.py" line="153"/>
         <source>Supervisor&apos;s password</source>
         <translation>班长密码</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="154"/>
+        <location filename="../../console/ui/first_start.py" line="157"/>
         <source>The seat code comes from the centre. Give the enrolment code your supervisor made for this seat, or let a supervisor sign in here instead.</source>
         <translation>坐席号由中心分配。请填写班长为本坐席生成的登记码，或请班长在此登录。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="163"/>
+        <location filename="../../console/ui/first_start.py" line="166"/>
         <source>Server &amp;address</source>
         <translation>服务器地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="164"/>
+        <location filename="../../console/ui/first_start.py" line="167"/>
         <source>&amp;Enrolment code</source>
         <translation>登记码(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="165"/>
+        <location filename="../../console/ui/first_start.py" line="168"/>
         <source>or a supervisor&apos;s sign-in:</source>
         <translation>或由班长登录：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="166"/>
+        <location filename="../../console/ui/first_start.py" line="169"/>
         <source>&amp;User name</source>
         <translation>用户名(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="167"/>
+        <location filename="../../console/ui/first_start.py" line="170"/>
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="176"/>
+        <location filename="../../console/ui/first_start.py" line="179"/>
         <source>&amp;Connect</source>
         <translation>接入(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="176"/>
+        <location filename="../../console/ui/first_start.py" line="179"/>
         <source>&amp;Start</source>
         <translation>开始(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="188"/>
+        <location filename="../../console/ui/first_start.py" line="191"/>
         <source>Connecting to %1…</source>
         <translation>正在连接 %1…</translation>
     </message>
@@ -1135,32 +1140,37 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/ui/app.py" line="88"/>
+        <location filename="../../console/ui/app.py" line="93"/>
         <source>The centre disabled your account, so you were signed out. Your unsent work is kept and is sent when someone signs in at this seat.</source>
         <translation>中心已停用您的账号，您已退出登录。未发送的内容仍保留在本机，有人在本坐席登录后即会发送。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/app.py" line="93"/>
+        <location filename="../../console/ui/app.py" line="99"/>
+        <source>The centre did not accept your sign-in, so you were signed out. Your unsent work is kept and is sent when someone signs in at this seat.</source>
+        <translation>中心未接受您的登录，您已退出登录。未发送的内容仍保留在本机，有人在本坐席登录后即会发送。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/app.py" line="104"/>
         <source>Your session ended. Sign in again; nothing saved is lost.</source>
         <translation>您的登录已失效。请重新登录；已保存的内容不会丢失。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/app.py" line="316"/>
+        <location filename="../../console/ui/app.py" line="329"/>
         <source>Cannot start</source>
         <translation>无法启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/app.py" line="318"/>
+        <location filename="../../console/ui/app.py" line="331"/>
         <source>The local database in %1 could not be opened: %2</source>
         <translation>无法打开 %1 中的本地数据库：%2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/app.py" line="334"/>
+        <location filename="../../console/ui/app.py" line="347"/>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/app.py" line="336"/>
+        <location filename="../../console/ui/app.py" line="349"/>
         <source>Something went wrong: %1
 Saved cases are safe. Details are in %2.</source>
         <translation>程序出错：%1
@@ -1461,37 +1471,42 @@ Saved cases are safe. Details are in %2.</source>
         <translation>在线 · 最近同步 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="130"/>
+        <location filename="../../console/ui/sync_status.py" line="131"/>
         <source>%1 waiting, oldest %2 min</source>
         <translation>%1 项待发送，最早的已等 %2 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="136"/>
+        <location filename="../../console/ui/sync_status.py" line="137"/>
         <source>Sync stopped: your account was disabled. Your unsent work is kept; ask your supervisor.</source>
         <translation>同步已停止：您的账号已被停用。未发送的内容仍保留；请联系班长。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="139"/>
+        <location filename="../../console/ui/sync_status.py" line="141"/>
+        <source>Sync stopped: the centre did not accept your sign-in. Your unsent work is kept; sign in again.</source>
+        <translation>同步已停止：中心未接受您的登录。未发送的内容仍保留；请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sync_status.py" line="144"/>
         <source>Sync stopped: your session ended. Sign in again.</source>
         <translation>同步已停止：登录已失效。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="141"/>
+        <location filename="../../console/ui/sync_status.py" line="146"/>
         <source>Sync stopped: the centre retired this workstation. Connect it again (Centre menu).</source>
         <translation>同步已停止：中心已注销本工作台。请重新接入（“中心”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="144"/>
+        <location filename="../../console/ui/sync_status.py" line="149"/>
         <source>Sync stopped: the server refused a request. Call IT support; the details are in the log.</source>
         <translation>同步已停止：服务器拒绝了请求。请联系技术支持；详细信息见日志。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="148"/>
+        <location filename="../../console/ui/sync_status.py" line="153"/>
         <source>Sync stopped: the server is older than this console. Call IT support.</source>
         <translation>同步已停止：服务器版本低于本工作台。请联系技术支持。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sync_status.py" line="152"/>
+        <location filename="../../console/ui/sync_status.py" line="157"/>
         <source>Sync stopped. Call IT support; the details are in the log.</source>
         <translation>同步已停止。请联系技术支持；详细信息见日志。</translation>
     </message>

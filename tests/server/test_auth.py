@@ -58,7 +58,12 @@ def test_disabling_an_account_ends_its_sessions_at_once(server: Server) -> None:
         assert user.get("/v1/me").status_code == 401
         with server.client() as anyone:
             login = anyone.post("/v1/auth/login", json={"username": name, "password": PASSWORD})
-            assert login.status_code == 401
+            assert login.status_code == 403
+            assert login.json()["error"]["code"] == "account_disabled"
+            # Without the right password nothing tells the account is disabled.
+            guess = anyone.post("/v1/auth/login", json={"username": name, "password": "nope"})
+            assert guess.status_code == 401
+            assert guess.json()["error"]["code"] == "unauthorised"
 
 
 def test_only_an_admin_creates_accounts_and_never_with_a_short_password(server: Server) -> None:

@@ -1,14 +1,19 @@
 """Working through an outage: signing in against the local verifier, cases kept and sent once
-when the server is back, an account disabled meanwhile signed out with its work kept."""
+when the server is back, a user the server no longer lets in (disabled meanwhile, or with
+another password) signed out with the work kept."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from console.central import accounts
 from console.domain.workflow import Role
+from console.store.server_schema import Account
 from console.sync.api import Link, SignInRefused, Stop
 from tests.server.process import PASSWORD, Server
 from tests.sync.conftest import Opener
@@ -52,8 +57,29 @@ def test_cases_taken_while_the_server_is_down_reach_it_once_when_it_is_back(
     wait_until(lambda: all(there.holds(case_id) for case_id in ids))
 
 
-def test_an_account_disabled_during_an_outage_is_signed_out_and_its_work_kept(
-    centre: Server, workstations: Opener
+def _disable(session: Session, username: str) -> None:
+    accounts.set_disabled(session, username, disabled=True)
+
+
+def _new_password(session: Session, username: str) -> None:
+    new = accounts.hash_password("a new password set by an admin")
+    session.execute(update(Account).where(Account.username == username).values(password_hash=new))
+
+
+@pytest.mark.parametrize(
+    ("meanwhile", "stop", "then"),
+    [
+        (_disable, Stop.ACCOUNT_DISABLED, "disabled"),
+        (_new_password, Stop.SIGN_IN_REFUSED, "wrong_credentials"),
+    ],
+    ids=["disabled", "new-password"],
+)
+def test_a_sign_in_the_server_refuses_after_an_outage_signs_out_and_keeps_the_work(
+    centre: Server,
+    workstations: Opener,
+    meanwhile: Callable[[Session, str], None],
+    stop: Stop,
+    then: str,
 ) -> None:
     here = workstations()
     taker = centre.user(Role.CALL_TAKER)
@@ -65,13 +91,13 @@ def test_an_account_disabled_during_an_outage_is_signed_out_and_its_work_kept(
         assert here.sync.sign_in(taker, PASSWORD).offline
         case_id = here.take_call("停电期间来电人反映小区供暖不热。")
         with centre.database() as session:
-            accounts.set_disabled(session, taker, disabled=True)
+            meanwhile(session, taker)
             session.commit()
     finally:
         centre.start_again()
 
     stopped = wait_until(lambda: here.sync.state().link is Link.STOPPED and here.sync.state())
-    assert stopped.stopped_reason is Stop.ACCOUNT_DISABLED
+    assert stopped.stopped_reason is stop
     assert here.sync.account is None
     assert [no for _, _, no, _ in here.sync.waiting()] == [
         here.local.cases.detail(case_id).summary.case_no
@@ -79,4 +105,4 @@ def test_an_account_disabled_during_an_outage_is_signed_out_and_its_work_kept(
     assert stored(centre, [case_id]) == {case_id: 0}
     with pytest.raises(SignInRefused) as refused:
         here.sync.sign_in(taker, PASSWORD)
-    assert refused.value.reason == "wrong_credentials"
+    assert refused.value.reason == then

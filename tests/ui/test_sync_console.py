@@ -365,6 +365,9 @@ def test_a_user_disabled_at_the_centre_is_asked_to_sign_in_again_with_the_work_k
     assert dialog.notice.text() == "Your session ended. Sign in again; nothing saved is lost."
     assert link_text(app) == "Sync stopped: your session ended. Sign in again."
     assert badge_of(app.window.my_cases.table, case.case_no) == "waiting"
+    sign_in(qtbot, app, user, PASSWORD)
+    qtbot.waitUntil(lambda: dialog.message.text() != "Signing in…", timeout=10_000)
+    assert dialog.message.text() == "This account is disabled. Ask your supervisor."
 
 
 def test_a_standalone_console_shows_nothing_of_a_centre(qtbot: QtBot, console: ConsoleApp) -> None:
