@@ -31,3 +31,13 @@ def make_private(folder: Path) -> Path:
             if not path.is_symlink():
                 path.chmod(0o700 if path.is_dir() else 0o600)
     return folder
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write `text` to `path` (UTF-8) readable by its user only, whatever the process's umask
+    and whatever the file's mode was."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    if os.name == "posix":
+        os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from console.domain.errors import ReferenceDataError, ReferenceProblem
 from console.domain.reference import FILES, ReferenceData, parse_reference
+from console.paths import write_private
 
 log = logging.getLogger(__name__)
 OVERRIDE_DIR = "reference"
@@ -75,7 +76,7 @@ def _keep_as_last_good(texts: dict[str, str], folder: Path) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".reference-", dir=folder.parent))
     for name, text in texts.items():
-        (staging / name).write_text(text, encoding="utf-8")
+        write_private(staging / name, text)
     if folder.exists():
         shutil.rmtree(folder)
     os.replace(staging, folder)

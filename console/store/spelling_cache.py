@@ -10,6 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from console.domain.category_search import Spelling
+from console.paths import write_private
 
 log = logging.getLogger(__name__)
 CACHE_FILE = "category-spellings.json"
@@ -35,5 +36,5 @@ def load_spellings(data_dir: Path) -> dict[str, Spelling]:
 def save_spellings(data_dir: Path, spellings: dict[str, Spelling]) -> None:
     payload = {"key": _key(), "spellings": {p: astuple(s) for p, s in spellings.items()}}
     staging = data_dir / (CACHE_FILE + ".tmp")
-    staging.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    write_private(staging, json.dumps(payload, ensure_ascii=False))
     os.replace(staging, data_dir / CACHE_FILE)

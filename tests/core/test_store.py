@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import stat
@@ -26,7 +27,9 @@ from console.store.migrations import (
     for_this_database,
     upgrade_to_head,
 )
+from console.store.reference_files import LAST_GOOD_DIR
 from console.store.schema import Base
+from console.store.spelling_cache import CACHE_FILE
 from console.workstation.context import Operator
 from console.workstation.local import DATABASE_FILE, LocalConsole
 
@@ -271,6 +274,23 @@ def test_the_data_folder_and_database_are_private_to_the_user(
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     database = folder / DATABASE_FILE
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
+
+
+def test_every_file_a_console_writes_is_private_whatever_the_umask(
+    open_console: Opener, tmp_path: Path
+) -> None:
+    folder = tmp_path / "new"
+    previous = os.umask(0o022)  # a process that leaves files readable by everyone
+    try:
+        open_console(folder)
+    finally:
+        os.umask(previous)
+    modes = {
+        p.relative_to(folder).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in folder.rglob("*")
+    }
+    assert {CACHE_FILE, DATABASE_FILE, f"{LAST_GOOD_DIR}/categories.csv"} <= set(modes)
+    assert {mode for name, mode in modes.items() if (folder / name).is_dir()} == {0o700}
+    assert {mode for name, mode in modes.items() if (folder / name).is_file()} == {0o600}
 
 
 def test_a_folder_made_readable_by_others_is_made_private_again(
