@@ -7,11 +7,9 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QRadioButton,
     QStackedWidget,
     QVBoxLayout,
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from console.domain.errors import FieldError
 from console.ui import labels
+from console.ui.dialog_parts import credentials, message_line, ok_and_quit, say
 from console.ui.labels import fill, translate
 
 Standalone = Callable[[str, str], None]  # seat code, name
@@ -85,19 +84,9 @@ class FirstStartDialog(QDialog):
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._standalone_page())
         self.pages.addWidget(self._connect_page(server_url))
-        self.message = QLabel(self)
-        self.message.setObjectName("setup.message")
-        self.message.setWordWrap(True)
-        self.message.hide()
-        buttons = QDialogButtonBox(self)
-        self.ok_button = QPushButton(self)
-        self.ok_button.setObjectName("setup.ok")
-        self.ok_button.setDefault(True)
-        buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.quit_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.quit_button.setText(self.tr("&Quit"))
+        self.message = message_line(self, "setup.message")
+        buttons, self.ok_button, self.quit_button = ok_and_quit(self, "setup.ok", self.tr("&Quit"))
         buttons.accepted.connect(self._on_ok)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("How does this workstation work?"), self))
         layout.addWidget(self.standalone_choice)
@@ -143,13 +132,9 @@ class FirstStartDialog(QDialog):
         self.code = QLineEdit(page)
         self.code.setObjectName("setup.code")
         self.code.setAccessibleName(self.tr("Enrolment code"))
-        self.username = QLineEdit(page)
-        self.username.setObjectName("setup.username")
-        self.username.setAccessibleName(self.tr("Supervisor's user name"))
-        self.password = QLineEdit(page)
-        self.password.setObjectName("setup.password")
-        self.password.setAccessibleName(self.tr("Supervisor's password"))
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.username, self.password = credentials(
+            page, "setup", self.tr("Supervisor's user name"), self.tr("Supervisor's password")
+        )
         hint = QLabel(
             self.tr(
                 "The seat code comes from the centre. Give the enrolment code your supervisor "
@@ -204,7 +189,4 @@ class FirstStartDialog(QDialog):
         self.code.setFocus()
 
     def show_message(self, text: str, error: bool) -> None:
-        self.message.setText(text)
-        self.message.setProperty("role", "error" if error else "hint")
-        self.message.style().polish(self.message)
-        self.message.show()
+        say(self.message, text, "error" if error else "hint")

@@ -5,18 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from console.sync.api import SignInRefused
+from console.ui.dialog_parts import credentials, message_line, ok_and_quit, say
 from console.ui.labels import fill
 
 
@@ -41,29 +33,16 @@ class SignInDialog(QDialog):
         self.notice.setProperty("role", "warning")
         self.notice.setWordWrap(True)
         self.notice.setVisible(bool(notice))
-        self.username = QLineEdit(self)
-        self.username.setObjectName("signin.username")
-        self.username.setAccessibleName(self.tr("User name"))
-        self.password = QLineEdit(self)
-        self.password.setObjectName("signin.password")
-        self.password.setAccessibleName(self.tr("Password"))
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel(self)
-        self.message.setObjectName("signin.message")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.username, self.password = credentials(
+            self, "signin", self.tr("User name"), self.tr("Password")
+        )
+        self.message = message_line(self, "signin.message")
         form = QFormLayout()
         form.addRow(self.tr("&User name"), self.username)
         form.addRow(self.tr("&Password"), self.password)
-        buttons = QDialogButtonBox(self)
-        self.ok_button = QPushButton(self.tr("&Sign in"), self)
-        self.ok_button.setObjectName("signin.ok")
-        self.ok_button.setDefault(True)
-        buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        quit_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        quit_button.setText(self.tr("&Quit"))
+        buttons, self.ok_button, _ = ok_and_quit(self, "signin.ok", self.tr("&Quit"))
+        self.ok_button.setText(self.tr("&Sign in"))
         buttons.accepted.connect(self._on_ok)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         for widget in (intro, self.notice):
             layout.addWidget(widget)
@@ -76,19 +55,13 @@ class SignInDialog(QDialog):
         if not self.username.text().strip():
             self.username.setFocus()
             return
-        self.message.setText(self.tr("Signing in…"))
-        self.message.setProperty("role", "hint")
-        self.message.style().polish(self.message)
-        self.message.show()
+        say(self.message, self.tr("Signing in…"), "hint")
         self.ok_button.setEnabled(False)
         self._submit(self.username.text().strip(), self.password.text())
 
     def show_refusal(self, refusal: SignInRefused) -> None:
         self.ok_button.setEnabled(True)
-        self.message.setText(self.refusal_text(refusal))
-        self.message.setProperty("role", "error")
-        self.message.style().polish(self.message)
-        self.message.show()
+        say(self.message, self.refusal_text(refusal), "error")
         self.password.clear()
         self.password.setFocus()
 

@@ -406,148 +406,148 @@
 <context>
     <name>FirstStartDialog</name>
     <message>
-        <location filename="../../console/ui/first_start.py" line="33"/>
+        <location filename="../../console/ui/first_start.py" line="32"/>
         <source>The server at %1 cannot be reached. Check the address and the network cable, then try again.</source>
         <translation>无法连接 %1 的服务器。请检查地址和网线后重试。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="40"/>
+        <location filename="../../console/ui/first_start.py" line="39"/>
         <source>The centre does not know this enrolment code, or it was used already or has expired. Ask your supervisor for a new one.</source>
         <translation>中心不认可此登记码，或该码已被使用、已过期。请向班长索取新的登记码。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="45"/>
+        <location filename="../../console/ui/first_start.py" line="44"/>
         <source>This account may not connect workstations: a supervisor or an administrator must sign in here.</source>
         <translation>此账号无权接入工作台：须由班长或管理员在此登录。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="50"/>
+        <location filename="../../console/ui/first_start.py" line="49"/>
         <source>Wrong user name or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="51"/>
+        <location filename="../../console/ui/first_start.py" line="50"/>
         <source>This account is disabled. Ask your supervisor.</source>
         <translation>此账号已停用。请联系班长。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="54"/>
+        <location filename="../../console/ui/first_start.py" line="51"/>
         <source>Not a server address. Write it as IT gave it, like https://12345.example.gov.cn</source>
         <translation>不是有效的服务器地址。请按技术人员提供的格式填写，如 https://12345.example.gov.cn</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="59"/>
+        <location filename="../../console/ui/first_start.py" line="56"/>
         <source>The centre refused: %1</source>
         <translation>中心拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="76"/>
+        <location filename="../../console/ui/first_start.py" line="73"/>
         <source>Welcome to the 12345 Hotline Console</source>
         <translation>欢迎使用 12345 热线坐席工作台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="80"/>
+        <location filename="../../console/ui/first_start.py" line="77"/>
         <source>Standa&amp;lone: cases stay on this computer</source>
         <translation>单机使用：工单只保存在本机(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="82"/>
+        <location filename="../../console/ui/first_start.py" line="79"/>
         <source>C&amp;onnect to the centre</source>
         <translation>接入中心(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="100"/>
+        <location filename="../../console/ui/first_start.py" line="88"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="104"/>
+        <location filename="../../console/ui/first_start.py" line="91"/>
         <source>How does this workstation work?</source>
         <translation>本工作台如何使用？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="117"/>
+        <location filename="../../console/ui/first_start.py" line="104"/>
         <source>Before the first call, say who is at this seat.</source>
         <translation>接听第一个来电前，请登记本坐席的坐席号和姓名。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="120"/>
+        <location filename="../../console/ui/first_start.py" line="107"/>
         <source>Seat code</source>
         <translation>坐席号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="125"/>
-        <location filename="../../console/ui/first_start.py" line="132"/>
+        <location filename="../../console/ui/first_start.py" line="112"/>
+        <location filename="../../console/ui/first_start.py" line="119"/>
         <source>Your name</source>
         <translation>您的姓名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="130"/>
+        <location filename="../../console/ui/first_start.py" line="117"/>
         <source>Seat code (3 digits)</source>
         <translation>坐席号（3 位数字）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="143"/>
+        <location filename="../../console/ui/first_start.py" line="130"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="147"/>
+        <location filename="../../console/ui/first_start.py" line="134"/>
         <source>Enrolment code</source>
         <translation>登记码</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="150"/>
+        <location filename="../../console/ui/first_start.py" line="136"/>
         <source>Supervisor&apos;s user name</source>
         <translation>班长用户名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="153"/>
+        <location filename="../../console/ui/first_start.py" line="136"/>
         <source>Supervisor&apos;s password</source>
         <translation>班长密码</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="157"/>
+        <location filename="../../console/ui/first_start.py" line="140"/>
         <source>The seat code comes from the centre. Give the enrolment code your supervisor made for this seat, or let a supervisor sign in here instead.</source>
         <translation>坐席号由中心分配。请填写班长为本坐席生成的登记码，或请班长在此登录。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="166"/>
+        <location filename="../../console/ui/first_start.py" line="149"/>
         <source>Server &amp;address</source>
         <translation>服务器地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="167"/>
+        <location filename="../../console/ui/first_start.py" line="150"/>
         <source>&amp;Enrolment code</source>
         <translation>登记码(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="168"/>
+        <location filename="../../console/ui/first_start.py" line="151"/>
         <source>or a supervisor&apos;s sign-in:</source>
         <translation>或由班长登录：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="169"/>
+        <location filename="../../console/ui/first_start.py" line="152"/>
         <source>&amp;User name</source>
         <translation>用户名(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="170"/>
+        <location filename="../../console/ui/first_start.py" line="153"/>
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="179"/>
+        <location filename="../../console/ui/first_start.py" line="162"/>
         <source>&amp;Connect</source>
         <translation>接入(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="179"/>
+        <location filename="../../console/ui/first_start.py" line="162"/>
         <source>&amp;Start</source>
         <translation>开始(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/first_start.py" line="191"/>
+        <location filename="../../console/ui/first_start.py" line="174"/>
         <source>Connecting to %1…</source>
         <translation>正在连接 %1…</translation>
     </message>
@@ -1328,87 +1328,87 @@ Saved cases are safe. Details are in %2.</source>
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="35"/>
+        <location filename="../../console/ui/sign_in.py" line="27"/>
         <source>Sign in · seat %1</source>
         <translation>登录 · 坐席 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="38"/>
+        <location filename="../../console/ui/sign_in.py" line="30"/>
         <source>Sign in with your own account for this shift.</source>
         <translation>请用您本人的账号登录本班次。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="46"/>
+        <location filename="../../console/ui/sign_in.py" line="37"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="49"/>
+        <location filename="../../console/ui/sign_in.py" line="37"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="56"/>
+        <location filename="../../console/ui/sign_in.py" line="41"/>
         <source>&amp;User name</source>
         <translation>用户名(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="57"/>
+        <location filename="../../console/ui/sign_in.py" line="42"/>
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="59"/>
+        <location filename="../../console/ui/sign_in.py" line="44"/>
         <source>&amp;Sign in</source>
         <translation>登录(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="64"/>
+        <location filename="../../console/ui/sign_in.py" line="43"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="79"/>
+        <location filename="../../console/ui/sign_in.py" line="58"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="98"/>
+        <location filename="../../console/ui/sign_in.py" line="71"/>
         <source>Too many tries. Wait %1 seconds, then try again.</source>
         <translation>尝试次数过多。请等待 %1 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="100"/>
+        <location filename="../../console/ui/sign_in.py" line="73"/>
         <source>Wrong user name or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="102"/>
+        <location filename="../../console/ui/sign_in.py" line="75"/>
         <source>The centre cannot be reached, and you have never signed in at this workstation, so it cannot check your password. Try again when the network is back, or use a workstation where you have signed in before.</source>
         <translation>无法连接中心，且您从未在本工作台登录过，因此无法核验密码。请在网络恢复后重试，或使用您登录过的工作台。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="106"/>
+        <location filename="../../console/ui/sign_in.py" line="79"/>
         <source>This account is disabled. Ask your supervisor.</source>
         <translation>此账号已停用。请联系班长。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="108"/>
+        <location filename="../../console/ui/sign_in.py" line="81"/>
         <source>This account cannot sign in at a workstation. Ask your supervisor which account to use.</source>
         <translation>此账号不能在工作台登录。请向班长确认应使用的账号。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="111"/>
+        <location filename="../../console/ui/sign_in.py" line="84"/>
         <source>The centre cannot be reached. Try again in a moment.</source>
         <translation>无法连接中心。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="112"/>
+        <location filename="../../console/ui/sign_in.py" line="85"/>
         <source>This workstation is not connected to the centre.</source>
         <translation>本工作台尚未接入中心。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/sign_in.py" line="114"/>
+        <location filename="../../console/ui/sign_in.py" line="87"/>
         <source>Sign-in refused: %1</source>
         <translation>登录被拒绝：%1</translation>
     </message>

@@ -43,6 +43,18 @@ def pg_server(pg_database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
     running.stop()
 
 
+@pytest.fixture(scope="module")
+def pair(
+    pg_database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Server, Server]]:
+    """Two server processes on one PostgreSQL database, for the whole module."""
+    first = start_server(pg_database_url, tmp_path_factory.mktemp("instance-a"))
+    second = start_server(pg_database_url, tmp_path_factory.mktemp("instance-b"))
+    yield first, second
+    first.stop()
+    second.stop()
+
+
 @pytest.fixture
 def seats() -> Iterator[Seats]:
     opened = Seats()

@@ -4,34 +4,20 @@ others' streams as the case itself, in each one's scope, from either instance.""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
-import pytest
 
 from console.central import feed
 from console.domain.clock import utc_now
 from console.domain.workflow import Role
 from console.sync.live import Changes
 from tests.server.listening import Listener, readyz, streams_reach
-from tests.server.process import Server, start_server
+from tests.server.process import Server
 from tests.server.seats import Seat, Seats, enrolled_long_ago, of, pull_all
 
 LONG_AGO = (utc_now() - timedelta(days=40)).isoformat()
 ANSWERED = {"handling": "direct_answer", "answer_text": "已告知办理流程。", "lead_agency_code": ""}
-
-
-@pytest.fixture(scope="module")
-def pair(
-    pg_database_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Server, Server]]:
-    """Two instances on one PostgreSQL database."""
-    first = start_server(pg_database_url, tmp_path_factory.mktemp("live-a"))
-    second = start_server(pg_database_url, tmp_path_factory.mktemp("live-b"))
-    yield first, second
-    first.stop()
-    second.stop()
 
 
 def following(listeners: list[Listener], *seats: Seat, on: Server | None = None) -> list[Listener]:

@@ -5,40 +5,29 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
-from tests.server.process import Server, start_server
+from tests.server.process import Server
 from tests.server.seats import Poke, Seat, Seats, cases_numbered, ledger, pull_all
 
 
-@pytest.fixture(scope="module")
-def pair(
-    pg_database_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Server, Server]]:
-    first = start_server(pg_database_url, tmp_path_factory.mktemp("instance-a"))
-    second = start_server(pg_database_url, tmp_path_factory.mktemp("instance-b"))
-    yield first, second
-    first.stop()
-    second.stop()
-
-
-def on(seat: Seat, server: Server) -> Seat:
-    """The same console and session, talking to another instance."""
-    http = httpx.Client(base_url=server.url, headers=seat.http.headers, timeout=30)
-    return dataclasses.replace(seat, server=server, http=http)
+def on_both(pair: tuple[Server, Server], seats: Seats) -> tuple[Seat, Seat]:
+    """A console on the first instance, and the same console and session on the second."""
+    a, b = pair
+    seat = seats.open(a)
+    http = httpx.Client(base_url=b.url, headers=seat.http.headers, timeout=30)
+    seat_b = dataclasses.replace(seat, server=b, http=http)
+    seats.opened.append(seat_b)
+    return seat, seat_b
 
 
 def test_pushes_alternating_between_instances_apply_each_mutation_once(
     pair: tuple[Server, Server], seats: Seats
 ) -> None:
-    a, b = pair
-    seat = seats.open(a)
-    seat_b = on(seat, b)
-    seats.opened.append(seat_b)
+    a, _ = pair
+    seat, seat_b = on_both(pair, seats)
     creates = [seat.new_case() for _ in range(6)]
     batches = [
         seat.batch(*(("case.create", args) for args in creates[i : i + 2])) for i in (0, 2, 4)
@@ -66,10 +55,7 @@ def test_pushes_alternating_between_instances_apply_each_mutation_once(
 def test_pulls_from_either_instance_see_the_same_changes(
     pair: tuple[Server, Server], seats: Seats
 ) -> None:
-    a, b = pair
-    seat = seats.open(a)
-    seat_b = on(seat, b)
-    seats.opened.append(seat_b)
+    seat, seat_b = on_both(pair, seats)
     for _ in range(3):
         seat.create()
     from_a, cursor_a, _ = pull_all(seat, limit=2)

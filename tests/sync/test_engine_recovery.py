@@ -14,11 +14,11 @@ from sqlalchemy import select, text, update
 from console.domain.clock import utc_now
 from console.domain.workflow import Role
 from console.store.server_schema import AuthSession, Console
-from console.sync.api import Link, Stop
+from console.sync.api import Enrolment, Link, Stop
 from console.workstation.local import DATABASE_FILE
 from tests.server.process import PASSWORD, Server
 from tests.sync.conftest import Opener
-from tests.sync.engines import enrol_code, stored, wait_until
+from tests.sync.engines import Workstation, enrol_and_sign_in, stored, wait_until
 
 
 def _back_up(folder: Path, to: Path) -> None:
@@ -34,8 +34,7 @@ def test_a_console_restored_from_an_older_copy_enrols_again_and_sends_everything
 ) -> None:
     taker = centre.user(Role.CALL_TAKER)
     station = workstations("restored")
-    first = station.sync.connect(centre.url, code=enrol_code(centre))
-    station.sync.sign_in(taker, PASSWORD)
+    first = enrol_and_sign_in(centre, station, taker)
     early = [station.take_call(f"第{n}位来电人反映三里屯路人行道有商贩占道经营。") for n in (1, 2)]
     wait_until(station.drained)
     _back_up(station.folder, tmp_path / "backup.sqlite3")
@@ -62,13 +61,18 @@ def test_a_console_restored_from_an_older_copy_enrols_again_and_sends_everything
     assert station.sync.state().link is Link.ONLINE
 
 
+def _online(centre: Server, workstations: Opener) -> tuple[Workstation, Enrolment]:
+    """A workstation enrolled, a call-taker signed in there, and its first sync done."""
+    station = workstations()
+    enrolled = enrol_and_sign_in(centre, station)
+    wait_until(lambda: station.sync.state().link is Link.ONLINE)
+    return station, enrolled
+
+
 def test_a_busy_server_is_asked_again_after_the_wait_it_names(
     centre: Server, workstations: Opener
 ) -> None:
-    station = workstations()
-    enrolled = station.sync.connect(centre.url, code=enrol_code(centre))
-    station.sync.sign_in(centre.user(Role.CALL_TAKER), PASSWORD)
-    wait_until(lambda: station.sync.state().link is Link.ONLINE)
+    station, enrolled = _online(centre, workstations)
     with centre.database() as session:  # the console's ledger stays locked: pushes answer 503
         session.execute(text("SELECT 1"))
         session.execute(
@@ -96,10 +100,7 @@ def _sessions_of(centre: Server, client_id: str, **values: object) -> None:
 def test_an_expired_access_token_is_refreshed_and_an_ended_session_stops_the_sync(
     centre: Server, workstations: Opener
 ) -> None:
-    station = workstations()
-    enrolled = station.sync.connect(centre.url, code=enrol_code(centre))
-    station.sync.sign_in(centre.user(Role.CALL_TAKER), PASSWORD)
-    wait_until(lambda: station.sync.state().link is Link.ONLINE)
+    station, enrolled = _online(centre, workstations)
     _sessions_of(centre, enrolled.client_id, access_expires=utc_now() - timedelta(seconds=1))
     refreshed = station.take_call("来电人反映小区垃圾清运不及时。")
     wait_until(station.drained)
