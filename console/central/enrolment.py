@@ -3,10 +3,11 @@
 A console is a credential. The server makes its client id and a random secret, hands both out
 once and keeps only the secret's digest; every session for the console needs the secret. Only
 a supervisor or admin enrols a workstation (logged in at it), or whoever holds a one-time code
-the centre's IT issued on the server. A workstation enrolled again for its seat (reinstalled,
-say) takes the seat back: the console in service there is retired, its sessions end at once
-and its secret opens nothing. An admin can retire a console, which frees its seat; a retired
-console's row stays, for the record and its cases.
+the centre's IT issued on the server; a workstation that lost the answer to its code sends it
+again with the same enrolment id and gets the console the code made. A workstation enrolled
+again for its seat (reinstalled, say) takes the seat back: the console in service there is
+retired, its sessions end at once and its secret opens nothing. An admin can retire a
+console, which frees its seat; a retired console's row stays, for the record and its cases.
 
 A console whose database was restored from an older copy renews its own enrolment: the server
 refused its mutation numbers as used before (`mid_reused`), and it goes on under a new id on
@@ -142,8 +143,9 @@ def issue_code(session: Session, seat: str | None, hours: int, by: str, now: dat
     return code
 
 
-def redeem(session: Session, code: str, now: datetime) -> Enrolled:
-    """Enrol with a one-time code. Unknown, used and expired codes are refused alike."""
+def redeem(session: Session, code: str, now: datetime, enrolment_id: str = "") -> Enrolled:
+    """Enrol with a one-time code. Unknown, used and expired codes are refused alike, but for
+    a code sent again with the `enrolment_id` it was spent with (see `_redeemed_again`)."""
     client_id = str(uuid.uuid4())
     # Spent in one statement, so that two workstations sending one code cannot both enrol.
     spent = session.execute(
@@ -153,13 +155,41 @@ def redeem(session: Session, code: str, now: datetime) -> Enrolled:
             EnrolCode.used_at.is_(None),
             EnrolCode.expires_at > now,
         )
-        .values(used_at=now, used_by=client_id)
+        .values(used_at=now, used_by=client_id, enrolment_id=enrolment_id)
         .returning(EnrolCode.seat_code, EnrolCode.created_by)
     ).first()
     if spent is None:
-        raise AuthFailed("unknown, used or expired enrolment code")
+        again = _redeemed_again(session, code, enrolment_id, now) if enrolment_id else None
+        if again is None:
+            raise AuthFailed("unknown, used or expired enrolment code")
+        return again
     seat_code = _seat(session, spent.seat_code or None, replace=True, now=now)
     return _new_console(session, client_id, seat_code, f"code of {spent.created_by}"[:50], now)
+
+
+def _redeemed_again(
+    session: Session, code: str, enrolment_id: str, now: datetime
+) -> Enrolled | None:
+    """A code sent again by the workstation that spent it (the same enrolment id), before it
+    expires, while the console it made is in service and has never signed in: the workstation
+    never got the answer. The console gets a new secret, so that only this answer opens it."""
+    query = select(EnrolCode.used_by).where(
+        EnrolCode.code_hash == _code_digest(code),
+        EnrolCode.used_at.is_not(None),
+        EnrolCode.enrolment_id == enrolment_id,
+        EnrolCode.expires_at > now,
+    )
+    client_id = session.execute(query).scalar()
+    console = session.get(Console, client_id, with_for_update=True) if client_id else None
+    if console is None or console.retired_at is not None:
+        return None
+    used = select(AuthSession.id).where(AuthSession.client_id == console.client_id).exists()
+    if session.execute(select(used)).scalar():
+        return None
+    secret = secrets.token_urlsafe(SECRET_BYTES)
+    console.secret_hash = digest(secret)
+    session.flush()
+    return Enrolled(console.client_id, console.seat_code, secret)
 
 
 def _code_digest(code: str) -> str:

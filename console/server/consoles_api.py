@@ -42,6 +42,13 @@ class Enrolment(BaseModel):
 
 class EnrolmentCode(BaseModel):
     code: str = Field(min_length=1, max_length=64, description="as issued, dashes optional")
+    enrolment_id: str = Field(
+        default="",
+        max_length=36,
+        description="a random id the workstation makes for its enrolment and sends with every "
+        "try: a code sent again with the id it was spent with, because the answer was lost, "
+        "is answered again (with a new secret) while the console it made has never signed in",
+    )
 
 
 class EnrolledOut(BaseModel):
@@ -103,15 +110,16 @@ def enrol_console(body: Enrolment, user: Enrollers, db: Db, at: Now) -> Enrolled
     "/consoles/enrol",
     status_code=201,
     responses={
-        401: {"description": "unknown, used or expired code"},
+        401: {"description": "unknown, used (but for a retry of its enrolment) or expired code"},
         409: TAKEN_NOW,
         422: {"description": "no seat left"},
     },
 )
 def enrol_with_code(body: EnrolmentCode, db: Db, at: Now) -> EnrolledOut:
     """Enrol a workstation with a one-time code: no login needed. A code issued for a seat
-    takes that seat, retiring the console in service there."""
-    return _enrolled(db, at, lambda: enrolment.redeem(db, body.code, at))
+    takes that seat, retiring the console in service there. Sent again with the same
+    `enrolment_id`, the code enrols the same console again, with a new secret."""
+    return _enrolled(db, at, lambda: enrolment.redeem(db, body.code, at, body.enrolment_id))
 
 
 @router.post(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 # are Alembic's), so the console can skip loading Alembic at start when its database is current
 # and a server instance can tell a database it cannot serve.
 CONSOLE_HEAD = "c0006"
-SERVER_HEAD = "s0006"
+SERVER_HEAD = "s0007"
 
 
 def sqlite_engine(path: Path, *, writer: bool = True) -> Engine:

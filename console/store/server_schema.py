@@ -89,6 +89,8 @@ class EnrolCode(Base):
     expires_at: Mapped[utc]
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     used_by: Mapped[str] = mapped_column(String(36), default="", server_default="")
+    # The id the workstation sent with the code: sent again, it gets the console again.
+    enrolment_id: Mapped[str] = mapped_column(String(36), default="", server_default="")
 
 
 class MutationResult(Base):

@@ -37,6 +37,8 @@ from console.sync.api import (
 from console.sync.credentials import (
     Console,
     Session,
+    enrolment_answered,
+    enrolment_id,
     load_secret,
     save_secret,
     verified,
@@ -117,7 +119,7 @@ class SyncClient:
             raise EnrolRefused("bad_address")
         http = Http(url, self._settings, self._local.clock.heard)
         try:
-            enrolled = self._enrolled(http, code.strip(), username, password)
+            enrolled = self._enrolled(http, code.strip(), username, password, self._data_dir)
         except Unreachable as error:
             raise EnrolRefused("unreachable") from error
         finally:
@@ -130,6 +132,7 @@ class SyncClient:
             )
         new = enrolled.body
         save_secret(self._data_dir, new["console_secret"])
+        enrolment_answered(self._data_dir)
 
         def adopt() -> None:
             self._local.setup.adopt_enrolment(
@@ -144,9 +147,12 @@ class SyncClient:
         return self._enrolment
 
     @staticmethod
-    def _enrolled(http: Http, code: str, username: str, password: str) -> Answer:
+    def _enrolled(http: Http, code: str, username: str, password: str, data_dir: Path) -> Answer:
         if code:
-            return http.call("POST", "/v1/consoles/enrol", body={"code": code})
+            # With the same id on every try: a try whose answer was lost spent the code, and
+            # the server answers the next one again rather than refuse the code as used.
+            body = {"code": code, "enrolment_id": enrolment_id(data_dir)}
+            return http.call("POST", "/v1/consoles/enrol", body=body)
         login = http.call(
             "POST", "/v1/auth/login", body={"username": username, "password": password}
         )

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import os
 import threading
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from console.paths import write_private
 from console.sync.http import Answer, Http
 
 SECRET_FILE = "console.secret"
+ENROLMENT_ID_FILE = "enrolment.id"
 _HASHER = PasswordHasher()  # Argon2id, the library's defaults: tens of milliseconds a guess
 
 
@@ -33,6 +36,22 @@ def save_secret(data_dir: Path, secret: str) -> None:
 def load_secret(data_dir: Path) -> str:
     path = data_dir / SECRET_FILE
     return path.read_text(encoding="utf-8").strip() if path.exists() else ""
+
+
+def enrolment_id(data_dir: Path) -> str:
+    """The id the workstation sends with its enrolment code, the same on every try (after a
+    restart too) until one is answered: a try whose answer was lost is answered again."""
+    path = data_dir / ENROLMENT_ID_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    made = str(uuid.uuid4())
+    write_private(path, made)
+    return made
+
+
+def enrolment_answered(data_dir: Path) -> None:
+    """The next enrolment is a new one, with an id of its own."""
+    (data_dir / ENROLMENT_ID_FILE).unlink(missing_ok=True)
 
 
 def verifier(password: str) -> str:

@@ -39,7 +39,7 @@ from console.domain.clock import utc_now
 from console.domain.workflow import Role
 from console.store.schema import Case, CaseNoteRow
 from console.store.server_schema import Console
-from console.sync.api import Settings
+from console.sync.api import EnrolRefused, Settings, SignInRefused
 from console.workstation.local import DATABASE_FILE
 from tests.forms import COMPLAINT, CONSULTATION
 from tests.postgres import Cluster
@@ -51,6 +51,7 @@ from tests.sync.faults import Fault, FaultProxy, Faults
 STORMY = Settings(
     connect_timeout=1.0, read_timeout=2.0, backoff_first=0.05, backoff_cap=1.0, poll_fallback=1.0
 )
+SETUP_PATIENCE = 60.0  # seconds a console tries to enrol and sign in before the storm
 OUTAGES: tuple[Faults, ...] = (
     Faults(up=Fault.BLACKHOLE),  # the request never arrives
     Faults(down=Fault.BLACKHOLE),  # the server acts, the answer never comes
@@ -187,15 +188,33 @@ class Copy:
 
 class StormConsole(Workstation):
     """A headless workstation behind its own proxy, enrolled, its own user signed in; what its
-    call-taker was told was saved."""
+    call-taker was told was saved.
+
+    The storm's timeouts are short: on a busy machine the server's answer to the enrolment or
+    the first sign-in can come too late. The console is then told the centre cannot be
+    reached, and is set up as its user would: trying again, with the same code."""
 
     def __init__(self, centre: Centre, folder: Path, skew: timedelta, settings: Settings) -> None:
         self.proxy = centre.proxy()
         super().__init__(folder, settings, self.proxy.url, lambda: utc_now() + skew)
-        self.sync.connect(self.proxy.url, code=enrol_code(centre.any))
-        self.sync.sign_in(centre.any.user(Role.CALL_TAKER), PASSWORD)
+        code, user = enrol_code(centre.any), centre.any.user(Role.CALL_TAKER)
+        deadline = time.monotonic() + SETUP_PATIENCE
+        while not self._set_up(code, user, time.monotonic() > deadline):
+            time.sleep(settings.backoff_cap)
         self.saved: dict[str, str] = {}  # case id: case number, as the call-taker was told
         self.notes: set[str] = set()
+
+    def _set_up(self, code: str, user: str, last_try: bool) -> bool:
+        """Enrolled and signed in; False if the centre did not answer in time."""
+        try:
+            if self.sync.enrolment is None:
+                self.sync.connect(self.proxy.url, code=code)
+            self.sync.sign_in(user, PASSWORD)
+        except (EnrolRefused, SignInRefused) as refused:
+            if last_try or refused.reason not in ("unreachable", "unknown_here_offline"):
+                raise
+            return False
+        return True
 
     @property
     def client_id(self) -> str:

@@ -11,11 +11,17 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from console.domain.workflow import Role
+from console.store.server_schema import EnrolCode
+from console.sync.api import EnrolRefused
+from console.sync.credentials import enrolment_id
 from tests.postgres import Cluster
 from tests.server.process import PASSWORD, Server, start_server
 from tests.server.seats import Seat, Seats, ledger
+from tests.sync.conftest import Opener
+from tests.sync.engines import enrol_code
 from tests.sync.faults import Direction, Fault, FaultProxy, Faults
 from tests.sync.storm import port_of
 
@@ -200,3 +206,25 @@ def test_a_refresh_whose_answer_was_lost_can_be_tried_again(
         with proxy.outage(Faults(down=Fault.DROP)), pytest.raises(httpx.TransportError):
             http.post("/v1/auth/refresh", json=again)
         assert http.post("/v1/auth/refresh", json=again).status_code == 200
+
+
+def test_a_workstation_whose_enrolment_answer_was_lost_enrols_when_its_user_tries_again(
+    server: Server, proxy: FaultProxy, workstations: Opener
+) -> None:
+    """The lost answer spent the code: trying again with it enrols the console the code
+    made, and no other workstation can use the code."""
+    station = workstations("station", server_url=proxy.url)
+    other = workstations("other", server_url=proxy.url)
+    code = enrol_code(server)
+    with proxy.outage(Faults(down=Fault.DROP)), pytest.raises(EnrolRefused) as lost:
+        station.sync.connect(proxy.url, code=code)
+    assert lost.value.reason == "unreachable"
+    spent_by = EnrolCode.enrolment_id == enrolment_id(station.folder)
+    [made] = server.rows(select(EnrolCode.used_by).where(spent_by, EnrolCode.used_at.is_not(None)))
+    enrolled = station.sync.connect(proxy.url, code=code)
+    assert enrolled.client_id == made.used_by
+    with pytest.raises(EnrolRefused) as used:
+        other.sync.connect(proxy.url, code=code)
+    assert used.value.reason == "bad_code"
+    account = station.sync.sign_in(server.user(Role.CALL_TAKER), PASSWORD)
+    assert not account.offline

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.errors import FlakyStrategyDefinition
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     invariant,
@@ -23,7 +22,6 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from console.sync.api import EnrolRefused
 from tests.postgres import Cluster
 from tests.sync.faults import Faults
 from tests.sync.storm import OUTAGES, STORMY, Centre, Outcome, StormConsole, count, settle
@@ -41,12 +39,6 @@ def storm_centre(
     opened.close()
 
 
-@pytest.mark.xfail(
-    raises=(EnrolRefused, FlakyStrategyDefinition),
-    strict=False,
-    reason="open problem: now and then the server refuses a storm console's enrolment by code "
-    "(the status is not yet known), and hypothesis's replay of it differs",
-)
 def test_consoles_on_a_faulty_network_keep_every_case_once_and_converge(
     storm_centre: Centre, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

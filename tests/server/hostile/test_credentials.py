@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import statistics
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,34 @@ def test_an_enrolment_code_enrols_once_and_never_after_it_expires(server: Server
     assert [r.status_code for r in refusals] == [401] * 3
     assert len({r.text for r in refusals}) == 1  # used, expired or unknown: one answer
     assert me(server, server.login(server.user(Role.CALL_TAKER), enrolled(first))) == 200
+
+
+def test_a_code_sent_again_with_its_enrolment_id_opens_its_console_only_until_it_is_used(
+    server: Server,
+) -> None:
+    """The workstation that spent a code and lost the answer gets the console again, with a
+    new secret; another id gets nothing, nor does the same id once the console signed in."""
+    consoles = select(func.count()).select_from(Console)
+    before = count(server, consoles)
+    code, unknown = issue_code(server), "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"
+    mine, theirs = {"code": code, "enrolment_id": str(uuid.uuid4())}, {"code": code}
+    with server.client() as http:
+        lost, again = (http.post("/v1/consoles/enrol", json=mine) for _ in range(2))
+        refusals = [
+            http.post("/v1/consoles/enrol", json=body)
+            for body in (theirs, {**theirs, "enrolment_id": str(uuid.uuid4())}, {"code": unknown})
+        ]
+        console = enrolled(again)
+        user = server.user(Role.CALL_TAKER)
+        assert login(http, user, **on(enrolled(lost))).status_code == 401
+        assert login(http, user, **on(console)).status_code == 200
+        refusals.append(http.post("/v1/consoles/enrol", json=mine))
+    assert (lost.status_code, again.status_code) == (201, 201)
+    first = enrolled(lost)
+    assert (first.client_id, first.seat_code) == (console.client_id, console.seat_code)
+    assert [r.status_code for r in refusals] == [401] * 4
+    assert len({r.text for r in refusals}) == 1  # as for any used or unknown code
+    assert count(server, consoles) == before + 1
 
 
 def enrol_again(server: Server, seat: str, how: str) -> httpx.Response:
