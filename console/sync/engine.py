@@ -243,19 +243,25 @@ class Engine:
     # Push -------------------------------------------------------------------------------------
 
     def _push_all(self, http: Http) -> None:
+        """Send what waits, in order, as far as it went when the round began: calls taken
+        meanwhile go in the next round, after a pull, so that a console whose outbox never
+        empties still receives the centre's changes."""
         total, _ = self._local.replica.waiting_count()
         sent, count, start = 0, self._settings.batch, None
         limit = MAX_BODY
         while not self._stop.is_set():
-            batch = self._local.replica.next_batch(count, start)
+            if sent >= total:
+                if sent:
+                    self._wake.set()  # more may have come: another round at once
+                return
+            batch = self._local.replica.next_batch(min(count, total - sent), start)
             if not batch:
                 return
             if start is not None and batch[0].mid > start:
                 # The server lost numbers it had answered (its database went back in time)
                 # and this console no longer keeps them: go on as a new console.
                 self._renew(http, "the server lost mutations no longer kept here")
-                total, _ = self._local.replica.waiting_count()
-                start = None
+                (total, _), sent, start = self._local.replica.waiting_count(), 0, None
                 continue
             body = self._body(batch, limit)
             self._publisher.update(link=Link.SYNCING, progress=(sent, max(total, sent)))
@@ -269,8 +275,7 @@ class Engine:
                 start = int(answer.body["expected"])
             elif answer.status == 409 and answer.code == "mid_reused":
                 self._renew(http, "mutation number reuse")
-                total, _ = self._local.replica.waiting_count()
-                start = None
+                (total, _), sent, start = self._local.replica.waiting_count(), 0, None
             elif answer.status == 413:
                 count = max(1, len(body["mutations"]) // 2)
                 limit //= 2

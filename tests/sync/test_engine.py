@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from contextlib import closing
 from dataclasses import replace
 
@@ -14,6 +15,8 @@ from console.workstation.local import DATABASE_FILE
 from tests.server.process import PASSWORD, Server
 from tests.sync.conftest import Opener
 from tests.sync.engines import QUICK, enrol_code, stored, unused_seat, wait_until
+from tests.sync.faults import Fault, FaultProxy, Faults
+from tests.sync.storm import port_of
 
 
 def test_cases_taken_at_one_console_reach_the_server_once_and_another_console(
@@ -71,3 +74,29 @@ def test_a_case_reaches_the_consoles_following_the_centre_by_the_live_channel_or
     taker.add_note(case_id, "来电人再次来电催办。")
     wait_until(lambda: len(live.local.cases.detail(case_id).notes) == 1)
     assert any(case_id in arrived.case_ids for arrived in live.arrivals)
+
+
+def test_a_console_that_keeps_taking_calls_still_receives_the_centres_cases(
+    centre: Server, workstations: Opener
+) -> None:
+    """Its outbox never empties (each push is slower than the calls come), yet each round of
+    the sync pulls too: the live channel and the long poll are off and only the pull brings
+    another console's case."""
+    proxy = FaultProxy(port_of(centre))
+    proxy.set(Faults(up=Fault.LATENCY, latency=0.05))
+    busy = workstations("busy", replace(QUICK, live=False, poll_fallback=60.0, batch=5))
+    other = workstations("other")
+    try:
+        busy.sync.connect(proxy.url, code=enrol_code(centre))
+        other.sync.connect(centre.url, code=enrol_code(centre))
+        busy.sync.sign_in(centre.user(Role.CALL_TAKER), PASSWORD)
+        other.sync.sign_in(centre.user(Role.CALL_TAKER), PASSWORD)
+        wait_until(lambda: busy.sync.state().link is Link.ONLINE)
+        theirs = other.take_call("来电人反映楼道灯不亮。")
+        deadline = time.monotonic() + 15.0
+        while not busy.holds(theirs) and time.monotonic() < deadline:
+            busy.take_call("来电人反映小区门口积水。")
+        assert busy.holds(theirs)
+        assert busy.sync.state().waiting > 0  # it was still sending when the case came
+    finally:
+        proxy.close()
