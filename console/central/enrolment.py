@@ -38,6 +38,7 @@ SECRET_BYTES = 32  # 256 bits
 # workstation, and still beyond guessing before it expires.
 CODE_BYTES = 15
 MAX_CODE_HOURS = 7 * 24
+FREE_SEAT_LOCK = 0x5EA7  # the advisory lock enrolments for the first free seat take in turn
 _IN_SERVICE = Console.retired_at.is_(None)
 
 
@@ -55,6 +56,14 @@ def enrol(session: Session, seat: str | None, replace: bool, by: str, now: datet
     is refused unless `replace`, which retires that console."""
     seat_code = _seat(session, seat, replace, now)
     return _new_console(session, str(uuid.uuid4()), seat_code, by, now)
+
+
+def _take_turns(session: Session) -> None:
+    """Enrolments for the first free seat take turns, each until its transaction ends: at the
+    same moment (several workstations set up together) they would all pick the same seat, and
+    all but one be refused. (On SQLite every write transaction takes its turn already.)"""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(FREE_SEAT_LOCK)))
 
 
 def _new_console(
@@ -99,6 +108,7 @@ def last_case_no(session: Session, seat_code: str, now: datetime) -> str:
 
 def _seat(session: Session, wanted: str | None, replace: bool, now: datetime) -> str:
     if wanted is None:
+        _take_turns(session)
         return _free_seat(session)
     if not is_valid_seat_code(wanted):
         raise ValidationFailed([FieldError("seat_code", "invalid_seat")])
