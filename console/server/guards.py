@@ -13,7 +13,9 @@ connection, so the rest of a body is never read. The body, whole and within its 
 
 A live stream (`/v1/sync/live`) holds its connection for minutes and its console may stop
 reading: the kernel may buffer at most LIVE_SEND_BUFFER of it, where it would let the buffer
-grow to megabytes (the live channel bounds what waits in the process, see `live`).
+grow to megabytes (the live channel bounds what waits in the process, see `live`). Its
+response may also write a chunk at once, without a coroutine's turn (`asgi.WRITE_NOW`), while
+its connection takes more: the live channel sends each change to every stream that way.
 
 Text: a typed route's JSON body holding text no database can store (NUL, a lone surrogate) in
 any field is refused 422, naming the field. Push checks each mutation on its own instead
@@ -23,6 +25,7 @@ any field is refused 422, naming the field. Push checks each mutation on its own
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import re
 import socket
@@ -33,11 +36,11 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 
 from console.central.mutations import unstorable_text
 from console.server import open311_api
-from console.server.asgi import HttpMiddleware
+from console.server.asgi import WRITE_NOW, HttpMiddleware
 from console.server.config import ServerConfig
 from console.server.errors import error_body
 
@@ -226,11 +229,16 @@ class BoundedHttp(HttpToolsProtocol):
         size = len(self.url) + sum(len(name) + len(value) for name, value in self.headers)
         if self._refuse_if_over(size):
             raise _HeadRefused  # stops the parser: no application is started
-        if self.url.startswith(LIVE_PATH):
+        live = self.url.startswith(LIVE_PATH)
+        if live:
             sock = self.transport.get_extra_info("socket")
             if sock is not None:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, LIVE_SEND_BUFFER)
         super().on_headers_complete()
+        cycle = self.cycle
+        if live and cycle is not None and cycle.scope is self.scope:  # its response not begun
+            extensions = self.scope.setdefault("extensions", {})
+            extensions[WRITE_NOW] = {"write": functools.partial(_write_now, cycle)}
 
     def data_received(self, data: bytes) -> None:
         if self._refused:
@@ -283,6 +291,22 @@ class BoundedHttp(HttpToolsProtocol):
         if url.startswith(b"/open311/"):
             return [{"code": status, "description": message}]
         return error_body(code, message)
+
+
+def _write_now(cycle: RequestResponseCycle, body: bytes) -> bool:
+    """`asgi.WRITE_NOW` for a response of `cycle`: its next chunk written at once, if the
+    response has begun, is chunked, not complete, and its connection takes more now."""
+    if (
+        not cycle.response_started
+        or cycle.response_complete
+        or not cycle.chunked_encoding
+        or cycle.disconnected
+        or cycle.flow.write_paused
+        or cycle.transport.is_closing()
+    ):
+        return False
+    cycle.transport.write(b"%x\r\n%b\r\n" % (len(body), body))
+    return True
 
 
 class _HeadRefused(Exception):

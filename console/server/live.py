@@ -5,9 +5,13 @@ Each server instance has one `Hub`. When the feed's head moves (the `Notifier` h
 hub reads the change rows after its position once, builds the cases' documents once (reusing
 case_docs' kept ones) and writes each change once in each of its three forms: whole, with a
 confidential caller withheld, and as a removal. Then, in memory, for each stream it picks per
-change the form its console may see (feed.scope_test, case_docs.shows_caller) and puts one
-event in the stream's queue; streams that pick the same forms share the event's bytes. So a
-change costs an instance the same few queries however many consoles listen.
+change the form its console may see (feed.scope_test, case_docs.shows_caller: once per viewer
+and place in the batch) and sends it one event; streams that pick the same forms share the
+event's bytes. So a change costs an instance the same few queries however many consoles listen,
+and each console little more than the write to its socket: the event is written at once, in
+the hub's turn, when the stream's response waits for one and its connection takes more
+(`asgi.WRITE_NOW`); only otherwise is it queued, for the response to send with whatever else
+waits, in one write.
 
 A stream starts where its console's cursor stands. One behind the hub's position (its console
 missed changes, or its cursor is from before a reset) is sent `behind` at once: the console
@@ -43,6 +47,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from console.central import case_docs, feed
+from console.server.asgi import WRITE_NOW
 
 QUEUE = 16  # events waiting for one console; a console further behind is dropped
 QUEUE_BYTES = 1_000_000  # and their size; one event alone may be larger (STEP long cases)
@@ -78,12 +83,18 @@ class Stream:
     queued: int = 0  # bytes in `events`
     sent_at: float = 0.0  # event loop time of the last event or heartbeat sent
     ended: bool = False  # no event is added any more; the stream ends once `events` are sent
+    write: Callable[[bytes], bool] | None = None  # its response's asgi.WRITE_NOW, if it has one
     _waiter: asyncio.Future[None] | None = None
 
-    def put(self, event: bytes) -> bool:
-        """Queue an event; False if the console has QUEUE events or QUEUE_BYTES waiting."""
-        if self.events and (len(self.events) >= QUEUE or self.queued + len(event) > QUEUE_BYTES):
-            return False
+    def put(self, event: bytes, now: float) -> bool:
+        """Send an event: at once if the response waits for one and its connection takes it
+        now, else queued; False if the console has QUEUE events or QUEUE_BYTES waiting."""
+        if self.events:
+            if len(self.events) >= QUEUE or self.queued + len(event) > QUEUE_BYTES:
+                return False
+        elif self._idle() and self.write is not None and self.write(event):
+            self.sent_at = now
+            return True
         self.events.append(event)
         self.queued += len(event)
         self._wake()
@@ -99,15 +110,20 @@ class Stream:
         self._wake()
 
     async def next(self) -> bytes:
-        """The next event to send; empty once the stream has ended."""
+        """The events waiting to be sent, as one; empty once the stream has ended."""
         while not self.events:
             if self.ended:
                 return b""
             self._waiter = asyncio.get_running_loop().create_future()
             await self._waiter
-        event = self.events.popleft()
-        self.queued -= len(event)
-        return event
+        events = self.events[0] if len(self.events) == 1 else b"".join(self.events)
+        self.events.clear()
+        self.queued = 0
+        return events
+
+    def _idle(self) -> bool:
+        """Whether the response waits for an event (it is sending none)."""
+        return self._waiter is not None and not self._waiter.done()
 
     def _wake(self) -> None:
         if self._waiter is not None and not self._waiter.done():
@@ -213,7 +229,7 @@ class Hub:
                 if now >= stream.ends_at:
                     self._drop(stream)
                 elif not stream.events and now - stream.sent_at >= self.heartbeat_s:
-                    stream.put(HEARTBEAT)
+                    stream.put(HEARTBEAT, now)
 
     @property
     def following(self) -> int:
@@ -284,19 +300,31 @@ class Hub:
         return _Batch(changes, positions, end, feed.encode(feed.Cursor(end)), self._clock())
 
     def _send(self, batch: _Batch) -> None:
-        """Queue the batch's event on every stream it concerns, each in its console's forms."""
+        """Send the batch's event to every stream it concerns, each in its console's forms.
+        What is the same for many streams is worked out once: where a position falls in the
+        batch (the streams that kept up share one `at`), a viewer's forms, an event's bytes."""
+        now = asyncio.get_running_loop().time()
+        forms_of: dict[tuple[int, feed.Viewer], tuple[int, ...]] = {}
         written: dict[tuple[str, int, tuple[int, ...]], bytes] = {}
+        at: feed.Position | None = None
+        first, ahead = 0, False
         for stream in list(self._streams):
-            if stream.at >= batch.end:
-                continue  # ahead: it has seen all of these
-            first = bisect.bisect_right(batch.positions, stream.at)
-            forms = _forms(batch.changes[first:], stream.viewer, batch.now)
+            if stream.at is not at:
+                at = stream.at
+                ahead = at >= batch.end  # it has seen all of these
+                first = bisect.bisect_right(batch.positions, at)
+            if ahead:
+                continue
+            seen = (first, stream.viewer)
+            forms = forms_of.get(seen)
+            if forms is None:
+                forms = forms_of[seen] = _forms(batch.changes[first:], stream.viewer, batch.now)
             key = (stream.cursor, first, forms)
             event = written.get(key)
             if event is None:
                 parts = [c.forms[f] for c, f in zip(batch.changes[first:], forms, strict=True)]
                 event = written[key] = _event(parts, batch.cursor, stream.cursor)
-            if stream.put(event):
+            if stream.put(event, now):
                 stream.at, stream.cursor = batch.end, batch.cursor
             else:
                 self._drop(stream, BEHIND % b"slow")
@@ -341,6 +369,7 @@ class EventStream(Response):
         try:
             start = {"type": "http.response.start", "status": 200, "headers": self.raw_headers}
             await send(start)
+            self.stream.write = scope.get("extensions", {}).get(WRITE_NOW, {}).get("write")
             event = OPENING
             while event:
                 async with asyncio.timeout(self.send_timeout_s):
