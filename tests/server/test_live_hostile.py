@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import functools
 import http.client
+import json
 import os
 import signal
 import socket
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -19,9 +21,10 @@ from console.domain.workflow import Role
 from console.sync.live import Changes, LiveRefused, parse
 from tests.server.listening import Listener, readyz, streams_reach, token
 from tests.server.process import Server, start_server
-from tests.server.seats import Seats, pull_all
+from tests.server.seats import Seat, Seats, named, pull_all
 
 CAP = 3  # streams the small server holds
+LONG_NOTE = "补充：供暖仍然不热，室温只有十四度，老人孩子受不了，请尽快处理。" * 60  # 1,980 chars
 
 
 @pytest.fixture(scope="module")
@@ -106,23 +109,14 @@ def test_a_console_that_stops_reading_is_dropped_as_slow_while_others_keep_up(
 ) -> None:
     assert streams_reach(small, 0)
     writer, slow, quick = seats.open(small), seats.open(small), seats.open(small)
-    _, cursor, _ = pull_all(slow)
-    address = urlsplit(small.url)
-    stalled = _SmallWindow(address.hostname or "", address.port, timeout=5)
-    headers = {"Authorization": f"Bearer {token(slow)}"}
-    stalled.request("GET", "/v1/sync/live?" + urlencode({"cursor": cursor}), headers=headers)
-    answer = stalled.getresponse()  # and then reads nothing for a while
-    assert answer.status == 200
+    stalled, answer, _ = _stalled(small, slow, timeout=5)
     [keeping_up] = [Listener.of(quick)]
     listeners.append(keeping_up)
     case_id = writer.create()
-    text = "补充：供暖仍然不热，室温只有十四度，老人孩子受不了，请尽快处理。" * 60  # 1,980 chars
     sent = 0
     while readyz(small)["live_following"] > 1:  # the server's buffers fill first
         assert sent < 20, "the console that reads nothing was never dropped"
-        # 50 notes more on one case: an event of the whole case, some 0.3 MB larger each time.
-        note = {"case_id": case_id, "text": text}
-        writer.push(*[("case.add_note", {**note, "note_id": new_id()}) for _ in range(50)])
+        _add_notes(writer, case_id, 50)  # an event of the whole case, 0.3 MB larger each time
         sent += 1
         assert keeping_up.until(functools.partial(_has_notes, keeping_up, case_id, 50 * sent))
     assert keeping_up.behind() == []
@@ -131,6 +125,61 @@ def test_a_console_that_stops_reading_is_dropped_as_slow_while_others_keep_up(
     assert [name for name, _ in received][-1:] == ["behind"]
     assert received[-1][1] == b'{"reason":"slow"}'
     assert 1 <= len(received) - 1 < sent  # some changes came before it, not all
+
+
+def test_a_console_that_stops_reading_for_a_while_then_gets_every_change_in_order(
+    small: Server, seats: Seats, listeners: list[Listener]
+) -> None:
+    assert streams_reach(small, 0)
+    writer, paused, quick = seats.open(small), seats.open(small), seats.open(small)
+    case_id = writer.create()
+    stalled, answer, cursor = _stalled(small, paused, timeout=10)
+    listeners.append(Listener.of(quick))
+    for sent in range(1, 6):  # 0.9 MB of events in all: more than the buffers on the way hold
+        _add_notes(writer, case_id, 10)
+        assert listeners[0].until(functools.partial(_has_notes, listeners[0], case_id, 10 * sent))
+    events = parse(iter(lambda: answer.read1(65536), b""))
+    pages = [_page(events) for _ in range(5)]
+    _add_notes(writer, case_id, 1)
+    pages.append(_page(events))  # and it keeps up again
+    stalled.close()
+    assert [len(_notes(page, case_id)) for page in pages] == [10, 20, 30, 40, 50, 51]
+    assert [p["after"] for p in pages] == [cursor] + [p["cursor"] for p in pages[:-1]]
+
+
+def _add_notes(writer: Seat, case_id: str, count: int) -> None:
+    """`count` notes of 1,980 characters more on the case, in one push."""
+    note = {"case_id": case_id, "text": LONG_NOTE}
+    writer.push(*[("case.add_note", {**note, "note_id": new_id()}) for _ in range(count)])
+
+
+def _stalled(
+    server: Server, seat: Seat, timeout: float
+) -> tuple[_SmallWindow, http.client.HTTPResponse, str]:
+    """`seat`'s console, caught up by pull, connected to the live channel on a small window and
+    reading nothing (yet): the connection, the response, the cursor it connected with."""
+    _, cursor, _ = pull_all(seat)
+    address = urlsplit(server.url)
+    connection = _SmallWindow(address.hostname or "", address.port, timeout=timeout)
+    headers = {"Authorization": f"Bearer {token(seat)}"}
+    connection.request("GET", "/v1/sync/live?" + urlencode({"cursor": cursor}), headers=headers)
+    answer = connection.getresponse()
+    assert answer.status == 200
+    return connection, answer, cursor
+
+
+def _page(events: Iterator[tuple[str, bytes]]) -> dict[str, Any]:
+    """The next `changes` event's page (heartbeats are comments, not events)."""
+    name, data = next(events)
+    assert name == "changes", data
+    page: dict[str, Any] = json.loads(data)
+    return page
+
+
+def _notes(page: dict[str, Any], case_id: str) -> list[Any]:
+    [change] = named(page)["changes"]
+    assert change["id"] == case_id
+    return list(change["data"]["notes"])
 
 
 def test_the_follower_ends_promptly_when_its_server_stops_answering_or_dies(
