@@ -71,6 +71,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="with --server: only the live channel's rows (no download first: with --quick, "
         "a few minutes in all)",
     )
+    parser.add_argument(
+        "--sync-only",
+        action="store_true",
+        help="with --server: only the console's sync rows (a first download, the offline "
+        "flush, their stalls: with --quick, about a minute)",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     parser.add_argument(
         "--data-dir",
@@ -178,6 +184,8 @@ def _server_measures(data: ServerData, args: argparse.Namespace) -> list[Result]
         with server_rig.servers(data, args.data_dir / "pg-run", SERVER_PROCESSES) as servers:
             if args.live_only:
                 return _live(servers, data, args.quick, None)
+            if args.sync_only:
+                return _sync_client(servers, args)
             return [*_on_servers(servers, data, args), *_sync_client(servers, args)]
     except Exception as error:  # without a server there is nothing to measure
         return [failed(spec, error) for spec in SERVER_SPECS]

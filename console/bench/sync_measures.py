@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import random
 import sqlite3
+import statistics
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -29,7 +30,15 @@ from sqlalchemy import create_engine
 
 from console.bench.measures import dispatch_form
 from console.bench.report import Figure, Result, Spec
-from console.bench.server_rig import PASSWORD, USERNAME, Console, Intakes, MeasureFailed, Servers
+from console.bench.server_rig import (
+    PASSWORD,
+    PULL_ROUTE,
+    USERNAME,
+    Console,
+    Intakes,
+    MeasureFailed,
+    Servers,
+)
 from console.central.enrolment import issue_code
 from console.domain.clock import utc_now
 from console.domain.intake import IntakeForm
@@ -153,6 +162,31 @@ class Workstation:
         self.calls.shutdown(wait=True)
 
 
+class TimedWrites:
+    """A writer thread's submitter that keeps how long each job ran."""
+
+    def __init__(self, submit: Callable[[Callable[[], Any]], Future[Any]]) -> None:
+        self._submit = submit
+        self.seconds: list[float] = []
+
+    def __call__(self, job: Callable[[], Any]) -> Future[Any]:
+        def timed() -> Any:
+            began = time.perf_counter()
+            try:
+                return job()
+            finally:
+                self.seconds.append(time.perf_counter() - began)
+
+        return self._submit(timed)
+
+
+def _spread(ms: list[float]) -> str:
+    """Median and max of times in ms, as the download's line prints them."""
+    if not ms:
+        return "n/a"
+    return f"median {statistics.median(ms):.0f}, max {max(ms):.0f}"
+
+
 def _caught_up(sync: Sync, signed: Future[object], since: float) -> bool:
     state = sync.state()
     synced_at = state.last_synced_at.timestamp() if state.last_synced_at else 0.0
@@ -169,10 +203,11 @@ def sync_client(servers: Servers, folder: Path, seed: int, offline_cases: int) -
     tasks, writer = TaskRunner(), single_writer()
     stations: list[Workstation] = []
     try:
-        stations.append(Workstation.connected(folder / "measured", servers, tasks.submit_write))
+        timed = TimedWrites(tasks.submit_write)
+        stations.append(Workstation.connected(folder / "measured", servers, timed))
         stations.append(Workstation.connected(folder / "second", servers, writer.submit))
         settle()  # as the console does once its window and database are open
-        download, download_stall = _download(stations[0])
+        download, download_stall = _download(stations[0], servers, timed)
         offline, storm_stall = _offline(stations, servers, seed, offline_cases)
         return [offline, download, download_stall, storm_stall]
     finally:
@@ -193,15 +228,21 @@ def _enrolment_code(servers: Servers) -> str:
     return code
 
 
-def _download(station: Workstation) -> tuple[Result, Result]:
+def _download(station: Workstation, servers: Servers, writes: TimedWrites) -> tuple[Result, Result]:
     """From signing in on a new console to its scope in the local database: changes/s."""
+    logs = servers.log_sizes()
+    writes.seconds.clear()
     with StallMeter().watching() as meter:
         since = time.time()
         signed = station.sign_in()
         seconds = _until(partial(_caught_up, station.sync, signed, since), "the download")
     signed.result()
     cases = station.cases()
-    print(f"  download: {cases:,} cases in {seconds:.1f} s", flush=True)
+    pages = servers.server_ms(logs, PULL_ROUTE)
+    stored = [s * 1000 for s in writes.seconds]
+    print(f"  download: {cases:,} cases in {seconds:.1f} s; {len(pages)} pages, the server "
+          f"{_spread(pages)} ms a page; {len(stored)} writer transactions, {_spread(stored)} ms "
+          f"each, {sum(stored) / 1000:.1f} s in all", flush=True)  # fmt: skip
     return (
         Result(DOWNLOAD, Figure.of([cases / seconds])),
         Result(DOWNLOAD_STALL, Figure.of([meter.worst_ms])),

@@ -152,13 +152,15 @@ class OutboxRepository:
 
     def pending_of(self, case_ids: Iterable[str]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
         """The waiting mutations (name, arguments) of each of the cases that has some."""
-        query = (
-            select(OutboxRow.case_id, OutboxRow.name, OutboxRow.args)
-            .where(OutboxRow.state == PENDING, OutboxRow.case_id.in_(list(case_ids)))
-            .order_by(OutboxRow.mid)
+        # One parameter however many cases: a page of a thousand is a query, not a thousand
+        # parameters to bind.
+        query = text(
+            "SELECT case_id, name, args FROM outbox WHERE state = :state "
+            "AND case_id IN (SELECT value FROM json_each(:ids)) ORDER BY mid"
         )
+        ids = json.dumps(list(case_ids))
         found: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-        for case_id, name, args in self._session.execute(query):
+        for case_id, name, args in self._session.execute(query, {"state": PENDING, "ids": ids}):
             found.setdefault(case_id, []).append((name, json.loads(args)))
         return found
 

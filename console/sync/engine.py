@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,15 +30,15 @@ from console.sync.http import DEFAULT_WAIT, Answer, Http, Unreachable, encoded_s
 from console.sync.live import Behind, Live, LiveRefused
 from console.sync.state import Publisher
 from console.workstation.local import LocalConsole
-from console.workstation.replica import PRUNE_CHUNK
+from console.workstation.replica import PRUNE_CHUNK, Applied
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 WriteSubmitter = Callable[[Callable[[], T]], "Future[T]"]
 MAX_BODY = 6_000_000  # bytes of a push, as the server takes them
-# Cases a page of the first download holds: each page is one transaction of the writer thread,
-# and a call-taker's save queued behind it waits for it.
-DOWNLOAD_PAGE = 250
+# Changes a transaction of the writer thread stores at most: a page is stored in parts of this
+# size, and a call-taker's save queued behind one waits for it.
+WRITE_PART = 250
 # Longest silence of a sound live stream: the server's heartbeat comes every 15 s.
 LIVE_SILENCE = 40.0
 POKE_LONGEST = 25.0  # seconds the server holds a long poll at most
@@ -317,30 +318,66 @@ class Engine:
     # Pull -------------------------------------------------------------------------------------
 
     def _pull_all(self, http: Http) -> None:
+        """Pull until the server has nothing more. Each page is fetched while the writer thread
+        stores the one before: the download goes at the pace of the slower of the two."""
         cursor = self._local.replica.cursor()
         downloading, downloaded = cursor is None, 0
-        while not self._stop.is_set():
-            limit = min(DOWNLOAD_PAGE, self._settings.page) if downloading else self._settings.page
-            params: dict[str, Any] = {"limit": limit}
-            if cursor:
-                params["cursor"] = cursor
-            answer = self._authed(http, "GET", "/v1/sync/pull", params=params)
-            if not answer.ok:
-                raise Stopped(Stop.PROTOCOL, f"pull answered {answer.status} {answer.code}")
-            page = answer.body
+        fetched: dict[str, Any] | None = self._fetch(http, cursor)
+        while fetched is not None and not self._stop.is_set():
+            page = fetched
             if page["reset"]:
                 downloading, downloaded = True, 0
             if downloading:
                 self._publisher.update(
                     link=Link.SYNCING, downloading=True, progress=(downloaded, 0)
                 )
-            if not self._apply(page, cursor):  # the live channel went further meanwhile
+            storing = self._store(page, cursor)
+            try:
+                fetched = self._fetch(http, page["cursor"]) if page["has_more"] else None
+            finally:
+                stored = storing()
+            if not stored:  # the live channel went further meanwhile
                 cursor = self._local.replica.cursor()
+                fetched = self._fetch(http, cursor)
                 continue
             downloaded += len(page["changes"])
             cursor = page["cursor"]
-            if not page["has_more"]:
-                return
+
+    def _fetch(self, http: Http, cursor: str | None) -> dict[str, Any]:
+        params: dict[str, Any] = {"limit": self._settings.page}
+        if cursor:
+            params["cursor"] = cursor
+        answer = self._authed(http, "GET", "/v1/sync/pull", params=params)
+        if not answer.ok:
+            raise Stopped(Stop.PROTOCOL, f"pull answered {answer.status} {answer.code}")
+        return answer.body
+
+    def _store(self, page: dict[str, Any], after: str | None) -> Callable[[], bool]:
+        """Queue a pulled page on the writer thread, in parts of WRITE_PART changes, the last
+        with the page's cursor; a function that waits for them and says whether the page was
+        stored (False: the cursor kept here is another by now, nothing of it stored)."""
+        replica, changes = self._local.replica, page["changes"]
+        starts = range(0, max(len(changes), 1), WRITE_PART)
+        parts = [
+            self._write_job(
+                partial(
+                    replica.apply_page,
+                    page["fields"],
+                    changes[start : start + WRITE_PART],
+                    page["cursor"] if start == starts[-1] else None,
+                    page.get("reset", False) and start == 0,
+                    after,
+                )
+            )
+            for start in starts
+        ]
+
+        def stored() -> bool:
+            applied = [part.result() for part in parts]
+            self._arrived([a for a in applied if a is not None])
+            return all(a is not None for a in applied)
+
+        return stored
 
     def _apply(self, page: dict[str, Any], after: str | None) -> bool:
         """Store a page that follows on from the cursor `after`; False if the cursor kept here
@@ -353,10 +390,14 @@ class Engine:
         )
         if applied is None:
             return False
-        if applied.case_ids or applied.left:
-            left = tuple(Left(case_id, case_no) for case_id, case_no in applied.left)
-            self._publisher.arrived(Arrived(applied.case_ids, left))
+        self._arrived([applied])
         return True
+
+    def _arrived(self, applied: list[Applied]) -> None:
+        case_ids = frozenset().union(*(a.case_ids for a in applied))
+        left = tuple(Left(case_id, case_no) for a in applied for case_id, case_no in a.left)
+        if case_ids or left:
+            self._publisher.arrived(Arrived(case_ids, left))
 
     # The watcher ------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import orjson
 import requests
 
 from console.domain.clock import utc_now
@@ -100,8 +101,8 @@ def encoded_size(body: dict[str, Any]) -> int:
 def _body(response: requests.Response) -> dict[str, Any]:
     if not response.content:
         return {}
-    try:
-        found = response.json()
+    try:  # orjson: a page of a thousand cases parses in a fraction of json's time
+        found = orjson.loads(response.content)
     except ValueError:
         return {}
     return found if isinstance(found, dict) else {}

@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table
-
 from console.domain.edits import derived
 from console.domain.reference import ReferenceData
 from console.store.outbox import Answered, Queued
-from console.store.replica import ASSISTING, EVENTS, NOTES, Known
+from console.store.replica import Known
 from console.store.repositories import SERVER_URL
 from console.store.uow import UnitOfWork
 from console.workstation.cases import queue_edit
@@ -30,7 +28,6 @@ CURSOR = "sync.cursor"
 # with); then it is forgotten, a chunk of them per write transaction.
 ANSWERS_KEPT = timedelta(days=30)
 PRUNE_CHUNK = 500
-_LISTS = {"notes": NOTES, "events": EVENTS, "assisting_agencies": ASSISTING}
 
 
 @dataclass(frozen=True)
@@ -158,14 +155,15 @@ class ReplicaService:
         self,
         fields: Sequence[str],
         changes: Sequence[dict[str, Any]],
-        cursor: str,
+        cursor: str | None,
         reset: bool,
         after: str | None,
     ) -> Applied | None:
         """Store a page of changes and its cursor in one transaction, if it follows on from the
         cursor kept here (`after`; None before the first page): None if it does not (the pull
         and the live channel each bring pages). `reset` first drops every pulled case (but
-        those with changes not sent yet)."""
+        those with changes not sent yet). A part of a page is stored with `cursor` None: the
+        cursor stays `after`, so the page is pulled again should its last part never be."""
         with self._units.write() as uow:
             if uow.meta.get(CURSOR) != after:
                 return None
@@ -175,27 +173,25 @@ class ReplicaService:
             left = uow.replica.remove(removed) if removed else []
             upserts = [c for c in changes if c["op"] == "upsert"]
             stored = self._store(uow, fields, upserts)
-            uow.meta.set(CURSOR, cursor)
+            if cursor is not None:
+                uow.meta.set(CURSOR, cursor)
             uow.commit()
         return Applied(frozenset(stored), tuple(left))
 
     def _store(
         self, uow: UnitOfWork, fields: Sequence[str], upserts: Sequence[dict[str, Any]]
     ) -> list[str]:
-        held = uow.replica.versions([c["id"] for c in upserts])
-        pending = uow.outbox.pending_of(c["id"] for c in upserts)
+        ids = [c["id"] for c in upserts]
+        held = uow.replica.versions(ids)
+        pending = uow.outbox.pending_of(ids)
         # A case waiting to be sent is taken as the server has it, then its own changes go back
         # on top; any other is taken unless an older version arrives after a newer one.
         newer = [c for c in upserts if c["id"] in pending or c["version"] >= held.get(c["id"], 0)]
-        cases: list[dict[str, Any]] = []
-        lists: dict[Table, list[dict[str, Any]]] = {table: [] for table in _LISTS.values()}
-        for change in newer:
-            values = dict(zip(fields, change["data"], strict=True))
-            for name, table in _LISTS.items():
-                lists[table] += [{**row, "case_id": change["id"]} for row in values.pop(name)]
-            cases.append({**values, "client_id": ""})
-        self._make_room(uow, cases)
-        uow.replica.upsert(cases)
+        if any(len(c["data"]) != len(fields) for c in newer):
+            raise ValueError("a case of the page does not hold a value for each of its fields")
+        cases = [c["data"] for c in newer]
+        self._make_room(uow, fields, cases)
+        uow.replica.upsert(fields, cases)
         ids = [c["id"] for c in newer]
         waiting_notes = {
             args["note_id"]
@@ -203,7 +199,7 @@ class ReplicaService:
             for name, args in pending.get(case_id, [])
             if name == "case.add_note"
         }
-        uow.replica.replace_lists(ids, lists, waiting_notes)
+        uow.replica.replace_lists(fields, cases, [i for i in ids if i in held], waiting_notes)
         for case_id in ids:
             for name, args in pending.get(case_id, []):
                 if name == "case.update":
@@ -212,12 +208,13 @@ class ReplicaService:
         return ids
 
     @staticmethod
-    def _make_room(uow: UnitOfWork, cases: Sequence[dict[str, Any]]) -> None:
+    def _make_room(uow: UnitOfWork, fields: Sequence[str], cases: Sequence[Sequence[Any]]) -> None:
         """Step aside for the server's cases: a case of this console that holds one of their
         numbers was numbered by a copy of the database restored from an older one, and the
         server gives it a new number when it arrives (a mark until then). The seat's next
         number skips those the server's cases hold here (see the intake's `_free_number`)."""
-        uow.replica.step_aside({case["case_no"]: case["id"] for case in cases})
+        ident, number = fields.index("id"), fields.index("case_no")
+        uow.replica.step_aside({values[number]: values[ident] for values in cases})
 
     # Problems ---------------------------------------------------------------------------------
 
