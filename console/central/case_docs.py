@@ -32,6 +32,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     cast,
+    func,
     select,
     true,
     type_coerce,
@@ -140,6 +141,13 @@ def scope_json(
     changes = [_change(row[0], row[_VERSION], doc, viewer)
                for row, doc in zip(page, _documents(session, page), strict=True)]  # fmt: skip
     return orjson.dumps(changes, option=orjson.OPT_NAIVE_UTC), [row[0] for row in rows]
+
+
+def count(session: Session, in_scope: InScope) -> int:
+    """How many cases are in scope (`in_scope`, an expression on the cases table)."""
+    return int(
+        session.execute(select(func.count()).select_from(CASES).where(in_scope)).scalar_one()
+    )
 
 
 def _change(case_id: str, version: int, doc: Document | None, viewer: str) -> dict[str, Any]:

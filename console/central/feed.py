@@ -60,6 +60,18 @@ class Position:
 class Cursor:
     at: Position
     after_case: str | None = None  # set while a snapshot is being downloaded
+    # While a snapshot is downloaded: the cases its scope held when it began, and those sent.
+    cases: int | None = None
+    sent: int = 0
+
+
+@dataclass(frozen=True)
+class Download:
+    """A page of a download: the cases the scope held when it began, and those sent so far,
+    this page's included."""
+
+    cases: int
+    sent: int
 
 
 @dataclass(frozen=True)
@@ -77,12 +89,15 @@ class Page:
     cursor: str
     has_more: bool
     reset: bool
+    download: Download | None = None  # None: a page of the feed
 
 
 def encode(cursor: Cursor) -> str:
     fields: dict[str, Any] = {"x": cursor.at.x, "s": cursor.at.s}
     if cursor.after_case is not None:
         fields["c"] = cursor.after_case
+        if cursor.cases is not None:
+            fields["t"], fields["n"] = cursor.cases, cursor.sent
     raw = json.dumps(fields, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
@@ -93,14 +108,17 @@ def decode(text: str) -> Cursor:
         fields = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
     except (ValueError, binascii.Error) as error:
         raise _invalid_cursor() from error
-    if not isinstance(fields, dict) or not set(fields) <= {"x", "s", "c"}:
+    if not isinstance(fields, dict) or not set(fields) <= {"x", "s", "c", "t", "n"}:
         raise _invalid_cursor()
     x, s, case = fields.get("x"), fields.get("s"), fields.get("c")
-    if not (_number(x) and _number(s)):
+    cases, sent = fields.get("t"), fields.get("n", 0)
+    if not (_number(x) and _number(s) and _number(sent)):
         raise _invalid_cursor()
     if case is not None and (not isinstance(case, str) or len(case) > 36):
         raise _invalid_cursor()
-    return Cursor(Position(x, s), case)
+    if cases is not None and not (_number(cases) and case is not None):
+        raise _invalid_cursor()
+    return Cursor(Position(x, s), case, cases, sent)
 
 
 def _number(value: object) -> TypeGuard[int]:
@@ -134,12 +152,17 @@ def _snapshot(
 ) -> Page:
     after = cursor.after_case or ""
     scope = in_scope(viewer, now)
+    # Counted once, on the first page: the console shows "n of m" for the whole download.
+    cases = cursor.cases if cursor.cases is not None else case_docs.count(session, scope)
     changes, ids = case_docs.scope_json(session, scope, after, limit, viewer.username)
+    sent = cursor.sent + min(len(ids), limit)
+    download = Download(cases, sent)
     if len(ids) > limit:
-        return Page(changes, encode(Cursor(cursor.at, ids[limit - 1])), True, reset)
+        following = Cursor(cursor.at, ids[limit - 1], cases, sent)
+        return Page(changes, encode(following), True, reset, download)
     # The snapshot is done; the feed goes on from where it began, with what changed meanwhile.
     more = bool(read_changes(session, cursor.at, 1))
-    return Page(changes, encode(Cursor(cursor.at)), more, reset)
+    return Page(changes, encode(Cursor(cursor.at)), more, reset, download)
 
 
 def in_scope(viewer: Viewer, now: datetime) -> ColumnElement[bool]:

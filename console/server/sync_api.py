@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -110,12 +111,22 @@ class ChangeOut(BaseModel):
     )
 
 
+class DownloadOut(BaseModel):
+    cases: int = Field(description="the cases the scope held when the download began")
+    sent: int = Field(description="the cases of the download sent so far, this page's included")
+
+
 class PullOut(BaseModel):
     fields: list[str] = Field(description="the names of the values of each upsert's `data`")
     changes: list[ChangeOut]
     cursor: str = Field(description="give it back to the next pull; opaque")
     has_more: bool = Field(description="pull again at once with the new cursor")
     reset: bool = Field(description="drop every pulled case first: a new download begins")
+    download: DownloadOut | None = Field(
+        default=None,
+        description="a page of a download of the scope (a new console's, after a reset, or "
+        "one resumed): how far it is; null for a page of the changes since the cursor",
+    )
 
 
 class PokeOut(BaseModel):
@@ -180,7 +191,15 @@ async def pull(
 
     page = await in_one_thread(request, credentials, STAFF, read)
     # The changes come written as JSON already: placed as they are.
-    rest = json.dumps({"cursor": page.cursor, "has_more": page.has_more, "reset": page.reset})
+    download = asdict(page.download) if page.download is not None else None
+    rest = json.dumps(
+        {
+            "cursor": page.cursor,
+            "has_more": page.has_more,
+            "reset": page.reset,
+            "download": download,
+        }
+    )
     body = _FIELDS + b',"changes":' + page.changes + b"," + rest[1:].encode()
     return Response(body, media_type="application/json")
 

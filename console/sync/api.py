@@ -50,8 +50,9 @@ class SyncState:
     offline_since: datetime | None = None
     waiting: int = 0  # outbox mutations not yet acknowledged
     oldest_waiting_at: datetime | None = None
-    progress: tuple[int, int] | None = None  # SYNCING: n of m mutations sent, or cases downloaded
-    downloading: bool = False  # SYNCING: the first download (or a reset) of the scope
+    # SYNCING: n of m mutations sent, or cases downloaded of the scope's m (0: not known)
+    progress: tuple[int, int] | None = None
+    downloading: bool = False  # SYNCING: a download of the scope: the first, a reset, resumed
     stopped_reason: Stop | None = None
     detail: str = ""  # for the log and the tooltip, never the only explanation
 

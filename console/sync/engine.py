@@ -327,7 +327,14 @@ class Engine:
             page = fetched
             if page["reset"]:
                 downloading, downloaded = True, 0
-            if downloading:
+            download = page.get("download")
+            if isinstance(download, dict):  # the server says how far its download is
+                cases, sent = int(download["cases"]), int(download["sent"])
+                before = sent - len(page["changes"])
+                self._publisher.update(
+                    link=Link.SYNCING, downloading=True, progress=(before, max(cases, sent))
+                )
+            elif downloading:  # a server that does not say
                 self._publisher.update(
                     link=Link.SYNCING, downloading=True, progress=(downloaded, 0)
                 )

@@ -117,7 +117,9 @@ class SyncStatus(QWidget):
             return self._stopped_text(state.stopped_reason)
         if state.link is Link.SYNCING and state.progress is not None:
             done, total = (f"{n:,}" for n in state.progress)  # 1,100,000 reads at a glance
-            if state.downloading:
+            if state.downloading and state.progress[1] == 0:  # a server that does not say
+                text = fill(self.tr("Downloading cases: %1"), done)
+            elif state.downloading:
                 text = fill(self.tr("Downloading cases: %1 of %2"), done, total)
             else:
                 text = fill(self.tr("Syncing: %1 of %2 changes sent"), done, total)

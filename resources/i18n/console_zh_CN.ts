@@ -1452,6 +1452,11 @@ Saved cases are safe. Details are in %2.</source>
     </message>
     <message>
         <location filename="../../console/ui/sync_status.py" line="121"/>
+        <source>Downloading cases: %1</source>
+        <translation>正在下载工单：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/sync_status.py" line="123"/>
         <source>Downloading cases: %1 of %2</source>
         <translation>正在下载工单：%1 / %2</translation>
     </message>

@@ -48,6 +48,24 @@ def test_a_first_pull_pages_through_the_scope_then_follows_changes(crew: Crew) -
     assert pull_page(seat, cursor)["changes"] == []
 
 
+def test_the_pages_of_a_download_say_how_many_cases_it_brings_and_how_many_came(
+    crew: Crew,
+) -> None:
+    seat = crew.taker
+    for _ in range(5):
+        seat.create()
+    pages = [pull_page(seat, None, limit=3)]
+    while pages[-1]["has_more"]:
+        pages.append(pull_page(seat, pages[-1]["cursor"], limit=3))
+    sizes = [len(page["changes"]) for page in pages]
+    cases = sum(sizes)
+    assert [page["download"] for page in pages] == [
+        {"cases": cases, "sent": sum(sizes[: n + 1])} for n in range(len(pages))
+    ]
+    seat.create()
+    assert pull_page(seat, pages[-1]["cursor"])["download"] is None  # the feed, not a download
+
+
 def test_a_pulled_case_is_the_stored_case_field_by_field(server: Server, crew: Crew) -> None:
     seat = crew.taker
     case_id = seat.create(
@@ -171,6 +189,8 @@ def test_a_cursor_older_than_the_kept_change_log_starts_a_new_download(
         assert feed.prune(session, utc_now() + timedelta(days=31)) > 0
         session.commit()
     engine.dispose()
+    first = pull_page(seat, cursor, limit=1)
+    assert first["reset"] and first["download"]["sent"] == 1  # a download begins
     changes, newer, reset = pull_all(seat, cursor)
     assert reset
     assert {kept, changed, newest} <= {c["id"] for c in changes}

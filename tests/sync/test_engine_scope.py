@@ -1,10 +1,11 @@
 """The console's copy follows the server's scope: a reset downloads it again, a case that left
-it leaves the copy and is named."""
+it leaves the copy and is named, a download shows how far it is."""
 
 from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import insert, update
@@ -15,11 +16,12 @@ from console.domain.enums import Status
 from console.domain.workflow import Role
 from console.store.schema import Case
 from console.store.server_schema import ChangeLog
-from console.sync.api import Left
+from console.sync.api import Left, Link
 from console.workstation.local import DATABASE_FILE
 from tests.server.process import PASSWORD, Server
 from tests.sync.conftest import Opener
-from tests.sync.engines import Workstation, enrol_code, wait_until
+from tests.sync.engines import QUICK, Workstation, enrol_code, wait_until
+from tests.sync.faults import Fault, FaultProxy, Faults
 
 Followed = tuple[Workstation, Workstation, str]
 
@@ -82,3 +84,39 @@ def test_a_case_that_leaves_the_scope_leaves_the_copy_and_is_named(
     left = [gone for arrived in follower.arrivals for gone in arrived.left]
     assert left == [Left(case_id, case_no)]
     assert taker.holds(case_id)  # its own seat's case stays in its scope
+
+
+def test_a_download_shows_how_many_cases_it_brings_from_its_first_page_and_after_a_restart(
+    centre: Server, workstations: Opener
+) -> None:
+    taker = workstations("taker")
+    taker.sync.connect(centre.url, code=enrol_code(centre))
+    taker.sync.sign_in(centre.user(Role.CALL_TAKER), PASSWORD)
+    for n in range(8):
+        taker.take_call(f"第{n}位来电人反映小区门口路灯不亮。")
+    wait_until(taker.drained)
+    proxy = FaultProxy(int(centre.url.rsplit(":", 1)[1]))
+    small_pages, user = replace(QUICK, page=2), centre.user(Role.CALL_TAKER)
+    try:
+        # A slow link: a page or two is stored before the console is closed.
+        proxy.set(Faults(Fault.LATENCY, Fault.LATENCY, latency=0.3))
+        first = workstations("new", small_pages, proxy.url)
+        first.sync.connect(proxy.url, code=enrol_code(centre))
+        first.sync.sign_in(user, PASSWORD)
+        wait_until(lambda: first.local.replica.cursor() is not None)
+        first.close()
+        proxy.heal()
+        again = workstations("new", small_pages)
+        again.sync.sign_in(user, PASSWORD)
+        wait_until(lambda: again.states[-1].link is Link.ONLINE)
+    finally:
+        proxy.close()
+
+    with closing(sqlite3.connect(again.folder / DATABASE_FILE)) as db:
+        [(cases,)] = db.execute("SELECT count(*) FROM cases")
+    shown = [s.progress for s in first.states if s.downloading]
+    resumed = [s.progress for s in again.states if s.downloading]
+    assert shown[0] == (0, cases)
+    assert resumed and all(total == cases for _, total in resumed)
+    assert 0 < resumed[0][0] < cases  # it goes on from the pages stored before the restart
+    assert [done for done, _ in resumed] == sorted(done for done, _ in resumed)

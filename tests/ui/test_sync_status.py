@@ -45,6 +45,10 @@ def states(now: datetime) -> list[tuple[SyncState, str]]:
             SyncState(Link.SYNCING, progress=(35_000, 1_100_000), downloading=True),
             "Downloading cases: 35,000 of 1,100,000",
         ),
+        (  # a server that does not say how many cases its download brings
+            SyncState(Link.SYNCING, progress=(2_000, 0), downloading=True),
+            "Downloading cases: 2,000",
+        ),
         (
             SyncState(Link.STOPPED, stopped_reason=Stop.CONSOLE_RETIRED),
             "Sync stopped: the centre retired this workstation. Connect it again (Centre menu).",
