@@ -236,7 +236,7 @@ class BoundedHttp(HttpToolsProtocol):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, LIVE_SEND_BUFFER)
         super().on_headers_complete()
         cycle = self.cycle
-        if live and cycle is not None and cycle.scope is self.scope:  # its response not begun
+        if live and cycle is not None and cycle.scope is self.scope:  # this request's own
             extensions = self.scope.setdefault("extensions", {})
             extensions[WRITE_NOW] = {"write": functools.partial(_write_now, cycle)}
 
