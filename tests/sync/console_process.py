@@ -22,6 +22,7 @@ Every line printed starts with the console's process id:
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -213,7 +214,8 @@ class Launcher:
     def kill(self, run: Run) -> None:
         """SIGKILL, then read what it printed before it died."""
         if run.exit_status is None:
-            os.kill(run.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):  # it ended by itself just now
+                os.kill(run.pid, signal.SIGKILL)
         self.wait(run)
 
     def wait(self, run: Run, timeout: float = LINE_TIMEOUT_S) -> int:
