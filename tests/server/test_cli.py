@@ -63,7 +63,7 @@ def test_accounts_and_keys_are_made_and_withdrawn_from_the_command_line(tmp_path
         assert server_cli(url, "disable-user", "li.na").returncode == 0
         with server.client() as http:
             refused = http.post("/v1/auth/login", json={"username": "li.na", "password": PASSWORD})
-        assert refused.status_code == 401
+        assert (refused.status_code, refused.json()["error"]["code"]) == (403, "account_disabled")
     finally:
         server.stop()
 
